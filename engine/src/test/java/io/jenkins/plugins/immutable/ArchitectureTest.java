@@ -1,0 +1,23 @@
+package io.jenkins.plugins.immutable;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchUnitRunner;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.runner.RunWith;
+
+/** The engine's architecture, held by tests so that it cannot drift. */
+@RunWith(ArchUnitRunner.class)
+@AnalyzeClasses(packages = "io.jenkins.plugins.immutable", importOptions = ImportOption.DoNotIncludeTests.class)
+public class ArchitectureTest {
+
+    /** The engine builds and is tested where Jenkins' repository cannot be reached; the plugin is the only glue. */
+    @ArchTest
+    public static final ArchRule engineImportsNothingOfJenkins = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "hudson..", "jenkins..", "org.jenkinsci..", "org.kohsuke.stapler..", "com.cloudbees..")
+            .because("the engine must stay free of Jenkins; put Jenkins glue in the plugin module");
+}

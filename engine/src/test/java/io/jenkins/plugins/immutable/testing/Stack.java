@@ -1,0 +1,67 @@
+package io.jenkins.plugins.immutable.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The local stack's addresses, as {@code scripts/stack env} exports them. A test that needs a server asks here and
+ * fails, never skips, when the stack is not up: CI must not go green on tests that did not run.
+ */
+public final class Stack {
+
+    private Stack() {
+    }
+
+    /** The Docker engine, for example {@code unix:///.../.stack/docker/docker.sock}. */
+    public static String dockerHost() {
+        return require("DOCKER_HOST");
+    }
+
+    /** The plain local registry, {@code 127.0.0.1:5101} by default. */
+    public static String registry() {
+        return require("IMMUTABLE_REGISTRY");
+    }
+
+    /** A second registry, for copies across registries. */
+    public static String registry2() {
+        return require("IMMUTABLE_REGISTRY2");
+    }
+
+    /** A registry that requires basic authentication (htpasswd). */
+    public static String authRegistry() {
+        return require("IMMUTABLE_AUTH_REGISTRY");
+    }
+
+    public static String authRegistryUser() {
+        return require("IMMUTABLE_AUTH_REGISTRY_USER");
+    }
+
+    /** The auth registry's password, read from the file the stack wrote (so it is in no environment dump). */
+    public static String authRegistryPassword() {
+        Path file = Path.of(require("IMMUTABLE_AUTH_REGISTRY_PASSWORD_FILE"));
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the auth registry's password from " + file
+                    + "; run `scripts/stack up`", e);
+        }
+    }
+
+    /** A repository name no other test run uses, so tests can share one registry. */
+    public static String uniqueRepository(String prefix) {
+        return prefix + "/" + Long.toString(System.nanoTime(), 36) + Long.toString((long) (Math.random() * 1e9), 36);
+    }
+
+    /** The value of a variable the stack exports, or an error saying how to provide it. */
+    public static String require(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(variable + " is not set: this test needs the local stack. Run"
+                    + " `scripts/stack up && eval \"$(scripts/stack env)\"` first, or run the tests with scripts/test.");
+        }
+        return value;
+    }
+}
