@@ -1,0 +1,59 @@
+package io.jenkins.plugins.immutable.ledger;
+
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.image.Digest;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of checking an environment's ledger: intact, or broken with every problem found.
+ *
+ * @param environment       the environment
+ * @param location          where the ledger lives, for messages ({@code registry/repository:ledger-prod})
+ * @param version           the ledger version checked (its manifest digest), or null when there is no ledger yet
+ * @param problems          what is wrong, one sentence each; empty when intact
+ * @param lastIntactVersion the newest earlier version found intact, to restore the ledger tag to; null if unknown
+ */
+public record LedgerVerification(String environment, String location, Digest version, List<String> problems,
+        Digest lastIntactVersion) {
+
+    public LedgerVerification {
+        Objects.requireNonNull(environment, "environment");
+        problems = List.copyOf(problems);
+    }
+
+    public boolean intact() {
+        return problems.isEmpty();
+    }
+
+    /** A paragraph for people: the verdict, each problem, and what to do. */
+    public String describe() {
+        if (intact()) {
+            return "The ledger of " + environment + " (" + location + (version == null ? ", empty" : " @ " + version)
+                    + ") is intact.";
+        }
+        StringBuilder b = new StringBuilder("The ledger of ").append(environment).append(" (").append(location)
+                .append(" @ ").append(version).append(") is BROKEN: its history was edited, lost entries or was"
+                        + " overwritten, so it cannot be trusted:");
+        for (String p : problems) {
+            b.append("\n  - ").append(p);
+        }
+        b.append("\nNothing was changed. Find out who wrote it (the registry's logs), then ");
+        if (lastIntactVersion != null) {
+            b.append("point the tag back at the last intact version ").append(lastIntactVersion)
+                    .append(" (a manifest PUT of that version under the ledger tag), and check the environment's"
+                            + " running digests against it.");
+        } else {
+            b.append("restore the ledger tag from a known-good copy of the ledger.");
+        }
+        return b.toString();
+    }
+
+    /** Throws an {@link EngineException.Kind#INTEGRITY} error describing the problems when the ledger is broken. */
+    public LedgerVerification orThrow() {
+        if (!intact()) {
+            throw EngineException.integrity(describe());
+        }
+        return this;
+    }
+}
