@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.image;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.InputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,9 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * A content digest as OCI writes it, {@code algorithm:hex}: what identifies an image for good. Only the algorithms
- * the OCI image spec registers are accepted, with their exact lengths and lowercase hex.
+ * the OCI image spec registers are accepted, with their exact lengths and lowercase hex. Serializable, as every value
+ * the Jenkins plugin passes between an agent and the controller is.
  */
-public record Digest(Algorithm algorithm, String hex) implements Comparable<Digest> {
+public record Digest(Algorithm algorithm, String hex) implements Comparable<Digest>, Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** Registered digest algorithms and the length of their lowercase hex encoding. */
     public enum Algorithm {
