@@ -20,4 +20,11 @@ public class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "hudson..", "jenkins..", "org.jenkinsci..", "org.kohsuke.stapler..", "com.cloudbees..")
             .because("the engine must stay free of Jenkins; put Jenkins glue in the plugin module");
+
+    /** Attestations are signed with sign's keys and envelopes; sign must not need attest, or the two would tangle. */
+    @ArchTest
+    public static final ArchRule signDoesNotDependOnAttest = noClasses()
+            .that().resideInAPackage("..immutable.sign..")
+            .should().dependOnClassesThat().resideInAPackage("..immutable.attest..")
+            .because("attest builds on sign (keys, DSSE), never the reverse");
 }
