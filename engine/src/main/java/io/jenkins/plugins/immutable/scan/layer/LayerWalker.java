@@ -1,0 +1,333 @@
+package io.jenkins.plugins.immutable.scan.layer;
+
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.airlift.compress.zstd.ZstdInputStream;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads an image's layers once, in order, streaming each (gzip, zstd or plain tar, told apart by their first bytes),
+ * and keeps the final version of the files a {@link FileCollector} wants: a later layer's file replaces an earlier one,
+ * a whiteout {@code .wh.<name>} deletes {@code <name>} (and all under it) from the layers below, and an opaque marker
+ * {@code .wh..wh..opq} empties its directory of everything the layers below put there. Nothing is written to disk and
+ * no file's content is kept beyond what the collector makes of it.
+ *
+ * <p>A tar entry or hard link whose name climbs out of the image root ({@code ../etc/passwd}) stops the scan: no honest
+ * image builder writes one. A layer that inflates beyond the {@link DecompressionLimits} stops it too, with an error
+ * that says which layer and which limit.
+ */
+public final class LayerWalker {
+
+    static final String WHITEOUT_PREFIX = ".wh.";
+    static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+    private static final int BUFFER = 128 * 1024;
+
+    private final DecompressionLimits limits;
+    private final ProgressListener progress;
+
+    public LayerWalker(DecompressionLimits limits, ProgressListener progress) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /** Walks the layers, base first, and returns the final view of the wanted files. */
+    public <T> FileView<T> walk(List<Layer> layers, FileCollector<T> collector) {
+        FileView<T> view = new FileView<>();
+        LayerStats stats = LayerStats.EMPTY;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            progress.line("Reading layer " + (i + 1) + "/" + layers.size() + " " + layer.name()
+                    + (layer.size() >= 0 ? " (" + humanBytes(layer.size()) + ")" : ""));
+            stats = walkLayer(i, layer, collector, view, stats);
+        }
+        view.stats(stats);
+        return view;
+    }
+
+    private <T> LayerStats walkLayer(int index, Layer layer, FileCollector<T> collector, FileView<T> view,
+            LayerStats stats) {
+        CountingStream compressed = null;
+        LimitedStream uncompressed = null;
+        long entries = 0;
+        try (InputStream raw = layer.opener().open()) {
+            compressed = new CountingStream(raw);
+            BufferedInputStream buffered = new BufferedInputStream(compressed, BUFFER);
+            InputStream decoded = decoder(buffered, layer);
+            uncompressed = new LimitedStream(decoded, compressed, layer, limits);
+            TarArchiveInputStream tar = new TarArchiveInputStream(
+                    decoded == buffered ? uncompressed : new BufferedInputStream(uncompressed, BUFFER));
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                entries++;
+                apply(index, layer, entry, tar, collector, view);
+                uncompressed.rethrowViolation();
+                if ((entries & 0x3FF) == 0) {
+                    progress.progress("layer " + (index + 1), compressed.count, layer.size());
+                }
+            }
+            byte[] sink = new byte[BUFFER];
+            while (uncompressed.read(sink) >= 0) {
+                // drain the tar padding and the compressor's trailer, so the checksum is verified and counted
+            }
+            return stats.plus(entries, compressed.count, uncompressed.count);
+        } catch (LayerLimitException e) {
+            throw e.toEngineException();
+        } catch (ZipException e) {
+            throw EngineException.badInput("layer " + layer.name() + " is not valid gzip (" + e.getMessage()
+                    + "); the image is corrupt or its layer was truncated: rebuild or re-push it");
+        } catch (IOException e) {
+            if (uncompressed != null && uncompressed.violation != null) {
+                throw uncompressed.violation.toEngineException();
+            }
+            throw EngineException.badInput("layer " + layer.name() + " could not be read as a tar archive after "
+                    + entries + " entries (" + e.getMessage() + "); the image is corrupt or the layer was truncated:"
+                    + " rebuild or re-push it");
+        }
+    }
+
+    private static InputStream decoder(BufferedInputStream in, Layer layer) throws IOException {
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(in, BUFFER);
+        }
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                throw EngineException.badInput("layer " + layer.name() + " is zstd-compressed, and this agent's"
+                        + " big-endian JVM cannot decode zstd; run the scan on an x86-64, arm64, ppc64le or riscv64"
+                        + " agent, or push the image with gzip layers");
+            }
+            return new ZstdInputStream(in);
+        }
+        String type = layer.mediaType() == null ? "" : layer.mediaType().toLowerCase(Locale.ROOT);
+        if (type.endsWith("+gzip") || type.endsWith("+zstd")) {
+            throw EngineException.badInput("layer " + layer.name() + " claims media type " + layer.mediaType()
+                    + " but does not start with that compression's magic bytes; the blob is corrupt: re-push the image");
+        }
+        return in;
+    }
+
+    private <T> void apply(int index, Layer layer, TarArchiveEntry entry, InputStream content,
+            FileCollector<T> collector, FileView<T> view) throws IOException {
+        String path = safePath(entry.getName(), layer, entry.getName());
+        if (path.isEmpty()) {
+            return; // the root directory itself
+        }
+        int slash = path.lastIndexOf('/');
+        String dir = slash < 0 ? "" : path.substring(0, slash);
+        String base = slash < 0 ? path : path.substring(slash + 1);
+
+        if (base.equals(OPAQUE_MARKER)) {
+            view.removeTree(dir, index, false);
+            return;
+        }
+        if (base.startsWith(WHITEOUT_PREFIX)) {
+            String target = base.substring(WHITEOUT_PREFIX.length());
+            view.removeTree(dir.isEmpty() ? target : dir + "/" + target, index, true);
+            return;
+        }
+
+        LayerFile.Type type = entry.isDirectory() ? LayerFile.Type.DIRECTORY
+                : entry.isSymbolicLink() ? LayerFile.Type.SYMLINK
+                : entry.isLink() ? LayerFile.Type.HARDLINK
+                : entry.isFile() ? LayerFile.Type.FILE
+                : LayerFile.Type.OTHER;
+
+        if (type == LayerFile.Type.DIRECTORY) {
+            FileView.Node<T> existing = view.get(path);
+            if (existing != null) {
+                view.remove(path); // a directory replaces a file or link of that name; its children merge
+            }
+            return;
+        }
+        // Anything but a directory replaces what was at that path, and hides what lower layers had under it.
+        view.remove(path);
+        view.removeTree(path, index, false);
+
+        String linkTarget = entry.getLinkName();
+        if (type == LayerFile.Type.HARDLINK) {
+            String target = safePath(linkTarget, layer, entry.getName() + " -> " + linkTarget);
+            FileView.Node<T> targetNode = view.get(target);
+            if (targetNode instanceof FileView.FileNode<T> f) {
+                LayerFile file = new LayerFile(path, LayerFile.Type.FILE, f.file().size(), f.file().mode(), null,
+                        index, layer.name());
+                view.put(path, new FileView.FileNode<>(file, f.value()));
+            }
+            return;
+        }
+        LayerFile file = new LayerFile(path, type, entry.getSize(), entry.getMode(),
+                type == LayerFile.Type.SYMLINK ? linkTarget : null, index, layer.name());
+        if (type == LayerFile.Type.OTHER || !collector.wants(file)) {
+            return;
+        }
+        if (type == LayerFile.Type.SYMLINK) {
+            view.put(path, new FileView.LinkNode<>(file));
+            return;
+        }
+        T value = collector.read(file, new UnclosableStream(content));
+        view.put(path, new FileView.FileNode<>(file, value));
+    }
+
+    private static String safePath(String name, Layer layer, String shown) {
+        try {
+            return EntryPaths.normalize(name, false);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.badInput("layer " + layer.name() + " has the tar entry '" + shown
+                    + "', which points outside the image root; no honest image builder writes such a path, so the"
+                    + " scan refuses this image. Rebuild it from a trusted source.");
+        }
+    }
+
+    static String humanBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+
+    /** Counts the compressed bytes read from the blob. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Thrown from inside the tar reader when a layer inflates too far; turned into a clear engine error. */
+    private static final class LayerLimitException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        LayerLimitException(String message) {
+            super(message, null, false, false);
+            this.message = message;
+        }
+
+        EngineException toEngineException() {
+            return EngineException.badInput(message);
+        }
+    }
+
+    /** Counts uncompressed bytes and enforces the limits. */
+    private static final class LimitedStream extends FilterInputStream {
+        private final CountingStream compressed;
+        private final Layer layer;
+        private final DecompressionLimits limits;
+        long count;
+        LayerLimitException violation;
+
+        LimitedStream(InputStream in, CountingStream compressed, Layer layer, DecompressionLimits limits) {
+            super(in);
+            this.compressed = compressed;
+            this.layer = layer;
+            this.limits = limits;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            rethrowViolation();
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                check();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Skipping must still inflate and count, so a bomb inside a skipped file is caught as well.
+            byte[] sink = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(sink, 0, (int) Math.min(sink.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        private void check() {
+            if (count > limits.maxLayerBytes()) {
+                violation = new LayerLimitException("layer " + layer.name() + " inflates past "
+                        + humanBytes(limits.maxLayerBytes()) + ", the most one layer may hold; it looks like a"
+                        + " decompression bomb. If the layer is genuine, raise the scan's maximum layer size.");
+                throw violation;
+            }
+            if (count > limits.ratioGraceBytes() && compressed.count > 0
+                    && (double) count / compressed.count > limits.maxRatio()) {
+                violation = new LayerLimitException(String.format(Locale.ROOT,
+                        "layer %s inflates more than %.0f times its compressed size (%s from %s); it looks like a"
+                                + " decompression bomb. If the layer is genuine, raise the scan's maximum"
+                                + " compression ratio.",
+                        layer.name(), limits.maxRatio(), humanBytes(count), humanBytes(compressed.count)));
+                throw violation;
+            }
+        }
+
+        void rethrowViolation() {
+            if (violation != null) {
+                throw violation;
+            }
+        }
+    }
+
+    /** Hands a collector the current entry without letting it close the tar stream. */
+    private static final class UnclosableStream extends FilterInputStream {
+        UnclosableStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the walker owns the stream
+        }
+    }
+}
