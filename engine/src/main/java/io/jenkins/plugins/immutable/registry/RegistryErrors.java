@@ -1,0 +1,94 @@
+package io.jenkins.plugins.immutable.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/** Turns a registry's error answer (status and its {@code {"errors":[{code,message}]}} body) into a clear error. */
+final class RegistryErrors {
+
+    private RegistryErrors() {
+    }
+
+    /** The first error code in the body, or null. */
+    record Parsed(String code, String message) {
+    }
+
+    static Parsed parse(byte[] body) {
+        try {
+            JsonNode first = Transport.MAPPER.readTree(body).path("errors").path(0);
+            if (first.isObject()) {
+                return new Parsed(first.path("code").asText(null), first.path("message").asText(null));
+            }
+        } catch (Exception notJson) {
+            // fall through
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return new Parsed(null, text.isEmpty() ? null : text.length() > 200 ? text.substring(0, 200) + "..." : text);
+    }
+
+    /**
+     * The error for an unexpected answer to {@code what} (e.g. "get manifest r/a:1") on {@code registry}; reads and
+     * closes the body.
+     */
+    static EngineException of(HttpResponse<InputStream> response, String registry, String what) {
+        int status = response.statusCode();
+        Parsed p = parse(Transport.readSmall(response, 64 * 1024, what));
+        String code = p.code() == null ? "" : p.code();
+        String said = " (HTTP " + status + (code.isEmpty() ? "" : " " + code)
+                + (p.message() == null ? "" : ": " + p.message()) + ")";
+        switch (code) {
+            case "MANIFEST_UNKNOWN":
+                return EngineException.badInput("manifest unknown: registry " + registry + " has no manifest for "
+                        + what + said + "; check the repository, tag or digest");
+            case "NAME_UNKNOWN":
+                return EngineException.badInput("repository unknown: registry " + registry + " has no repository for "
+                        + what + said + "; check the repository name");
+            case "BLOB_UNKNOWN":
+                return EngineException.badInput("blob unknown: registry " + registry + " does not have the blob for "
+                        + what + said + "; push the image's blobs first");
+            case "MANIFEST_BLOB_UNKNOWN":
+                return EngineException.badInput("registry " + registry + " refused to " + what + " because a blob it"
+                        + " references is missing" + said + "; push every layer and the config before the manifest");
+            case "DIGEST_INVALID":
+                return EngineException.integrity("registry " + registry + " refused to " + what + ": the bytes do not"
+                        + " match their digest" + said + "; the content is corrupt or not what it claims to be");
+            case "SIZE_INVALID":
+                return EngineException.integrity("registry " + registry + " refused to " + what + ": the size does not"
+                        + " match" + said);
+            case "MANIFEST_INVALID", "MANIFEST_UNVERIFIED", "NAME_INVALID", "TAG_INVALID":
+                return EngineException.badInput("registry " + registry + " refused to " + what + said
+                        + "; fix the manifest or name it rejected");
+            case "DENIED":
+                return EngineException.badInput("denied: registry " + registry + " does not allow to " + what + said
+                        + "; use credentials with that permission, or ask the registry's administrator");
+            case "UNSUPPORTED":
+                return EngineException.badInput("registry " + registry + " does not support the request to " + what
+                        + said);
+            case "TOOMANYREQUESTS":
+                return EngineException.outage("registry " + registry + " keeps rate-limiting the request to " + what
+                        + said + "; try again later, or authenticate to get a higher limit", null);
+            default:
+                break;
+        }
+        if (status == 404) {
+            return EngineException.badInput("not found: registry " + registry + " has nothing for " + what + said
+                    + "; check the name, tag or digest");
+        }
+        if (status == 403) {
+            return EngineException.badInput("denied: registry " + registry + " does not allow to " + what + said
+                    + "; use credentials with that permission, or ask the registry's administrator");
+        }
+        if (status == 405) {
+            return EngineException.badInput("registry " + registry + " does not allow to " + what + said
+                    + " (the operation is disabled or unsupported there)");
+        }
+        if (status == 429 || status >= 500) {
+            return EngineException.outage("registry " + registry + " failed to " + what + said
+                    + ", also after retries; try again later", null);
+        }
+        return EngineException.badInput("registry " + registry + " refused to " + what + said);
+    }
+}

@@ -1,0 +1,339 @@
+package io.jenkins.plugins.immutable.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends one logical request: authentication (pre-emptive once the scheme is known, and once more after a 401
+ * challenge), retries with backoff on connection failures, 408, 429 and 5xx honouring Retry-After, and redirects
+ * followed by hand so credentials never go to another host (blob storage behind a redirect). Thread-safe.
+ */
+final class Transport {
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_REDIRECTS = 5;
+
+    /** A request body that can be sent again on a retry, or only once. */
+    interface Body {
+        HttpRequest.BodyPublisher publisher() throws IOException;
+
+        boolean replayable();
+
+        Body NONE = new Body() {
+            @Override
+            public HttpRequest.BodyPublisher publisher() {
+                return HttpRequest.BodyPublishers.noBody();
+            }
+
+            @Override
+            public boolean replayable() {
+                return true;
+            }
+        };
+
+        static Body of(byte[] bytes) {
+            return new Body() {
+                @Override
+                public HttpRequest.BodyPublisher publisher() {
+                    return HttpRequest.BodyPublishers.ofByteArray(bytes);
+                }
+
+                @Override
+                public boolean replayable() {
+                    return true;
+                }
+            };
+        }
+
+        static Body of(Path file) {
+            return new Body() {
+                @Override
+                public HttpRequest.BodyPublisher publisher() throws IOException {
+                    return HttpRequest.BodyPublishers.ofFile(file);
+                }
+
+                @Override
+                public boolean replayable() {
+                    return true;
+                }
+            };
+        }
+
+        /** A body read once from a stream; length -1 sends it chunked. */
+        static Body once(InputStream in, long length) {
+            return new Body() {
+                private boolean used;
+
+                @Override
+                public synchronized HttpRequest.BodyPublisher publisher() {
+                    if (used) {
+                        throw new IllegalStateException("a stream body is sent once");
+                    }
+                    used = true;
+                    HttpRequest.BodyPublisher p = HttpRequest.BodyPublishers.ofInputStream(() -> in);
+                    return length < 0 ? p : HttpRequest.BodyPublishers.fromPublisher(p, length);
+                }
+
+                @Override
+                public boolean replayable() {
+                    return false;
+                }
+            };
+        }
+    }
+
+    /**
+     * One request: method, URI, headers, body, the registry it authenticates to (null: none, e.g. a token service)
+     * with the scopes it needs, and what it does, for messages.
+     */
+    record Call(String method, URI uri, Map<String, String> headers, Body body, String registry, List<String> scopes,
+                String what, Duration timeout) {
+
+        static Call of(String method, URI uri, String what) {
+            return new Call(method, uri, Map.of(), Body.NONE, null, List.of(), what, null);
+        }
+
+        Call header(String name, String value) {
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            h.put(name, value);
+            return new Call(method, uri, h, body, registry, scopes, what, timeout);
+        }
+
+        Call body(Body b) {
+            return new Call(method, uri, headers, b, registry, scopes, what, timeout);
+        }
+
+        Call auth(String reg, List<String> sc) {
+            return new Call(method, uri, headers, body, reg, List.copyOf(sc), what, timeout);
+        }
+
+        Call timeout(Duration t) {
+            return new Call(method, uri, headers, body, registry, scopes, what, t);
+        }
+    }
+
+    private final HttpClient http;
+    private final Hosts hosts;
+    private final Authenticator auth;
+    private final RetryPolicy retry;
+    private final ProgressListener listener;
+    private final String userAgent;
+
+    Transport(HttpClient http, Hosts hosts, Authenticator auth, RetryPolicy retry, ProgressListener listener,
+              String userAgent) {
+        this.http = http;
+        this.hosts = hosts;
+        this.auth = auth;
+        this.retry = retry;
+        this.listener = listener;
+        this.userAgent = userAgent;
+        auth.attach(this);
+    }
+
+    Hosts hosts() {
+        return hosts;
+    }
+
+    Authenticator authenticator() {
+        return auth;
+    }
+
+    RetryPolicy retryPolicy() {
+        return retry;
+    }
+
+    ProgressListener listener() {
+        return listener;
+    }
+
+    /**
+     * Sends the call and returns the final response, whatever its status, except that a 401 the credentials cannot
+     * fix becomes an "unauthorized" {@link EngineException}, and a registry that stays unreachable or keeps failing
+     * becomes an OUTAGE. The caller closes the body.
+     */
+    HttpResponse<InputStream> send(Call call) {
+        return send(call, true);
+    }
+
+    /** As {@link #send} but without registry authentication (for token services). */
+    HttpResponse<InputStream> sendRaw(Call call) {
+        return send(call, false);
+    }
+
+    private HttpResponse<InputStream> send(Call call, boolean authenticate) {
+        URI uri = call.uri();
+        boolean sameHost = true;
+        boolean challenged = false;
+        int redirects = 0;
+        for (int attempt = 1; ; attempt++) {
+            String authorization = authenticate && sameHost && call.registry() != null
+                    ? auth.authorization(call.registry(), call.scopes()) : null;
+            HttpRequest request;
+            try {
+                request = request(call, uri, authorization);
+            } catch (IOException e) {
+                throw EngineException.badInput("cannot read what to send for " + call.what() + ": " + e.getMessage());
+            }
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                EngineException cause = engineCause(e);
+                if (cause != null) {
+                    throw cause;
+                }
+                if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+                    throw new EngineException(EngineException.Kind.BAD_INPUT, "TLS with " + Hosts.registryOf(uri) + " failed for " + call.what()
+                            + ": " + e.getMessage() + ". If this registry serves plain HTTP, mark it insecure; if"
+                            + " its certificate is from a private CA, add the CA to the trusted certificates", e);
+                }
+                if (attempt < retry.attempts() && call.body().replayable()) {
+                    java.time.Duration wait = retry.backoff(attempt);
+                    listener.line("registry " + Hosts.registryOf(uri) + ": " + describe(e) + " during " + call.what()
+                            + "; retrying in " + wait.toMillis() + " ms (attempt " + (attempt + 1) + " of "
+                            + retry.attempts() + ")");
+                    sleep(wait);
+                    continue;
+                }
+                throw EngineException.outage("could not " + call.what() + ": registry " + Hosts.registryOf(uri)
+                        + " " + describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : "")
+                        + "; check that it is running and reachable, then try again", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EngineException.outage("interrupted while trying to " + call.what(), e);
+            }
+            int status = response.statusCode();
+            if (status == 401 && authenticate && sameHost && call.registry() != null) {
+                List<String> challenge = response.headers().allValues("WWW-Authenticate");
+                discard(response);
+                if (!challenged && call.body().replayable()
+                        && auth.onChallenge(call.registry(), call.scopes(), challenge, authorization)) {
+                    challenged = true;
+                    attempt--;
+                    continue;
+                }
+                throw Authenticator.unauthorized(call.registry(), auth.credentialsFor(call.registry()),
+                        "HTTP 401 to " + call.what());
+            }
+            if (RetryPolicy.isRetryableStatus(status) && attempt < retry.attempts() && call.body().replayable()) {
+                java.time.Duration wait = RetryPolicy.retryAfter(response.headers().firstValue("Retry-After"))
+                        .orElse(retry.backoff(attempt));
+                discard(response);
+                if (wait.compareTo(RetryPolicy.MAX_RETRY_AFTER) > 0) {
+                    throw EngineException.outage("registry " + Hosts.registryOf(uri) + " answered HTTP " + status
+                            + " to " + call.what() + " and asks to wait " + wait.toSeconds() + " s; try again then", null);
+                }
+                listener.line("registry " + Hosts.registryOf(uri) + " answered HTTP " + status + " to " + call.what()
+                        + "; retrying in " + wait.toMillis() + " ms (attempt " + (attempt + 1) + " of "
+                        + retry.attempts() + ")");
+                sleep(wait);
+                continue;
+            }
+            if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("Location").isPresent()
+                    && (call.method().equals("GET") || call.method().equals("HEAD"))) {
+                if (++redirects > MAX_REDIRECTS) {
+                    discard(response);
+                    throw EngineException.outage("registry " + Hosts.registryOf(call.uri()) + " redirected " + call.what()
+                            + " more than " + MAX_REDIRECTS + " times", null);
+                }
+                URI next = uri.resolve(response.headers().firstValue("Location").get());
+                discard(response);
+                // Credentials stay with the registry: storage behind a redirect gets a pre-signed URL, not them.
+                sameHost = sameHost && next.getScheme().equals(call.uri().getScheme())
+                        && Hosts.registryOf(next).equals(Hosts.registryOf(call.uri()));
+                uri = next;
+                attempt--;
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private HttpRequest request(Call call, URI uri, String authorization) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .method(call.method(), call.body().publisher())
+                // h2c upgrade confuses plain-HTTP registries; HTTP/2 is negotiated over TLS only.
+                .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .header("User-Agent", userAgent);
+        call.headers().forEach(b::header);
+        if (authorization != null && !call.headers().containsKey("Authorization")) {
+            b.header("Authorization", authorization);
+        }
+        if (call.timeout() != null) {
+            b.timeout(call.timeout());
+        }
+        return b.build();
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof ConnectException) {
+            return "refused the connection";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "did not answer in time";
+        }
+        String m = e.getMessage();
+        return "broke the connection (" + e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + ")";
+    }
+
+    /** An EngineException behind an IOException, e.g. a digest mismatch found while streaming a request body. */
+    static EngineException engineCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof EngineException ee) {
+                return ee;
+            }
+        }
+        return null;
+    }
+
+    static void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            in.readNBytes(64 * 1024);
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is dropped instead of reused; nothing is lost
+        }
+    }
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.outage("interrupted while waiting to retry", e);
+        }
+    }
+
+    /** Reads a small response body (an error, a tag list, a manifest) up to the limit. */
+    static byte[] readSmall(HttpResponse<InputStream> response, int limit, String what) {
+        try (InputStream in = response.body()) {
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw EngineException.badInput("the registry's answer to " + what + " is larger than " + limit
+                        + " bytes; that is not what a registry sends here");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw EngineException.outage("reading the registry's answer to " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> list(String... items) {
+        return new ArrayList<>(List.of(items));
+    }
+}
