@@ -5,6 +5,8 @@ import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.image.Descriptor;
 import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.ImageIndex;
+import io.jenkins.plugins.immutable.image.ImageManifest;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.Manifest;
 import io.jenkins.plugins.immutable.image.MediaTypes;
@@ -159,6 +161,9 @@ public final class RegistryClient {
             throw RegistryErrors.of(r, target.registry(), what);
         }
         Transport.discard(r);
+        if (manifest.subject() != null && r.headers().firstValue("OCI-Subject").isEmpty()) {
+            addToReferrersFallback(target.repository(), manifest);
+        }
         Optional<String> stored = r.headers().firstValue("Docker-Content-Digest");
         if (stored.isPresent() && Digest.isDigest(stored.get()) && !Digest.parse(stored.get()).equals(manifest.digest())
                 && Digest.parse(stored.get()).algorithm() == manifest.digest().algorithm()) {
@@ -481,6 +486,80 @@ public final class RegistryClient {
                     .map(m -> next(repo.registry(), m.group(1))).orElse(null);
         }
         return tags;
+    }
+
+    // ------------------------------------------------------------------ referrers
+
+    /**
+     * The manifests that name {@code subject} as their subject (signatures, attestations, SBOMs), optionally only
+     * those of one artifact type. Uses the OCI 1.1 referrers API; where the registry has none (it answers 404, as
+     * Debian's registry 2.8 does), reads the {@code sha256-<hex>} tag-schema index that clients maintain instead.
+     */
+    public List<Descriptor> referrers(Repository repo, Digest subject, String artifactType) {
+        String what = "list the referrers of " + subject.shortForm() + " in " + repo;
+        URI next = uri(repo.registry(), "/v2/" + repo.path() + "/referrers/" + subject
+                + (artifactType == null ? "" : "?artifactType=" + enc(artifactType)));
+        List<Descriptor> found = new ArrayList<>();
+        Set<URI> seen = new HashSet<>();
+        while (next != null && seen.add(next)) {
+            HttpResponse<InputStream> r = send(Transport.Call.of("GET", next, what)
+                    .header("Accept", MediaTypes.OCI_INDEX).auth(repo.registry(), pull(repo)).timeout(SHORT));
+            if (r.statusCode() == 404 && found.isEmpty()) {
+                Transport.discard(r);
+                return referrersFromTagSchema(repo, subject, artifactType);
+            }
+            if (r.statusCode() != 200) {
+                throw RegistryErrors.of(r, repo.registry(), what);
+            }
+            Manifest index = Manifest.parse(Transport.readSmall(r, MAX_MANIFEST_BYTES, what), MediaTypes.OCI_INDEX);
+            if (!(index instanceof ImageIndex list)) {
+                throw EngineException.outage("registry " + repo.registry() + " answered " + what
+                        + " with something other than an index", null);
+            }
+            list.manifests().stream().filter(d -> artifactType == null || artifactType.equals(d.artifactType()))
+                    .forEach(found::add);
+            next = r.headers().firstValue("Link").map(LINK_NEXT::matcher).filter(Matcher::find)
+                    .map(m -> next(repo.registry(), m.group(1))).orElse(null);
+        }
+        return found;
+    }
+
+    private List<Descriptor> referrersFromTagSchema(Repository repo, Digest subject, String artifactType) {
+        ImageReference fallback = repo.tag(subject.tagSafe());
+        if (headManifest(fallback).isEmpty()) {
+            return List.of();
+        }
+        Manifest m = getManifest(fallback);
+        if (!(m instanceof ImageIndex index)) {
+            return List.of();
+        }
+        return index.manifests().stream()
+                .filter(d -> artifactType == null || artifactType.equals(d.artifactType())).toList();
+    }
+
+    /**
+     * After storing a manifest with a subject on a registry without the referrers API (no {@code OCI-Subject} in
+     * its answer), adds it to the subject's {@code sha256-<hex>} index, as the OCI distribution spec asks clients to.
+     */
+    private void addToReferrersFallback(Repository repo, Manifest manifest) {
+        Descriptor subject = manifest.subject();
+        ImageReference fallback = repo.tag(subject.digest().tagSafe());
+        List<Descriptor> existing = new ArrayList<>();
+        if (headManifest(fallback).isPresent()) {
+            Manifest current = getManifest(fallback);
+            if (current instanceof ImageIndex index) {
+                existing.addAll(index.manifests());
+            }
+        }
+        if (existing.stream().anyMatch(d -> d.digest().equals(manifest.digest()))) {
+            return;
+        }
+        String artifactType = manifest.artifactType();
+        if (artifactType == null && manifest instanceof ImageManifest im) {
+            artifactType = im.config().mediaType();
+        }
+        existing.add(manifest.descriptor().withArtifactType(artifactType).withAnnotations(manifest.annotations()));
+        putManifest(fallback, ImageIndex.builder(MediaTypes.OCI_INDEX).manifests(existing).build());
     }
 
     // ------------------------------------------------------------------ internals
