@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
@@ -83,17 +84,24 @@ public final class LayerWalker {
             return stats.plus(entries, compressed.count, uncompressed.count);
         } catch (LayerLimitException e) {
             throw e.toEngineException();
-        } catch (ZipException e) {
-            throw EngineException.badInput("layer " + layer.name() + " is not valid gzip (" + e.getMessage()
-                    + "); the image is corrupt or its layer was truncated: rebuild or re-push it");
+        } catch (LayerReadFailure e) {
+            throw layerError(layer, entries, uncompressed, e.getCause());
         } catch (IOException e) {
-            if (uncompressed != null && uncompressed.violation != null) {
-                throw uncompressed.violation.toEngineException();
-            }
-            throw EngineException.badInput("layer " + layer.name() + " could not be read as a tar archive after "
-                    + entries + " entries (" + e.getMessage() + "); the image is corrupt or the layer was truncated:"
-                    + " rebuild or re-push it");
+            throw layerError(layer, entries, uncompressed, e);
         }
+    }
+
+    private static EngineException layerError(Layer layer, long entries, LimitedStream uncompressed, IOException e) {
+        if (uncompressed != null && uncompressed.violation != null) {
+            return uncompressed.violation.toEngineException();
+        }
+        if (e instanceof ZipException) {
+            return EngineException.badInput("layer " + layer.name() + " is not valid gzip (" + e.getMessage()
+                    + "); the image is corrupt or its layer was truncated: rebuild or re-push it");
+        }
+        return EngineException.badInput("layer " + layer.name() + " could not be read as a tar archive after "
+                + entries + " entries (" + e.getMessage() + "); the image is corrupt or the layer was truncated:"
+                + " rebuild or re-push it");
     }
 
     private static InputStream decoder(BufferedInputStream in, Layer layer) throws IOException {
@@ -177,7 +185,7 @@ public final class LayerWalker {
             view.put(path, new FileView.LinkNode<>(file));
             return;
         }
-        T value = collector.read(file, new UnclosableStream(content));
+        T value = collector.read(file, new EntryStream(content));
         view.put(path, new FileView.FileNode<>(file, value));
     }
 
@@ -319,15 +327,54 @@ public final class LayerWalker {
         }
     }
 
-    /** Hands a collector the current entry without letting it close the tar stream. */
-    private static final class UnclosableStream extends FilterInputStream {
-        UnclosableStream(InputStream in) {
+    /**
+     * Hands a collector the current entry without letting it close the tar stream. A failure of the layer itself
+     * (truncated, corrupt) is rethrown unchecked, so a collector that handles its own file's IOExceptions (a broken
+     * jar) cannot mistake a broken layer for a broken file.
+     */
+    private static final class EntryStream extends FilterInputStream {
+        EntryStream(InputStream in) {
             super(in);
+        }
+
+        @Override
+        public int read() {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new LayerReadFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw new LayerReadFailure(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw new LayerReadFailure(e);
+            }
         }
 
         @Override
         public void close() {
             // the walker owns the stream
+        }
+    }
+
+    private static final class LayerReadFailure extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        LayerReadFailure(IOException cause) {
+            super(cause);
         }
     }
 }

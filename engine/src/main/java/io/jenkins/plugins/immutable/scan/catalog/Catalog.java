@@ -1,0 +1,118 @@
+package io.jenkins.plugins.immutable.scan.catalog;
+
+import io.jenkins.plugins.immutable.scan.layer.FileCollector;
+import io.jenkins.plugins.immutable.scan.layer.FileView;
+import io.jenkins.plugins.immutable.scan.layer.LayerFile;
+import io.jenkins.plugins.immutable.scan.layer.LayerStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The inventory of an image: the catalogers' packages as the final file view has them (a package whose file a later
+ * layer deleted or replaced is gone), the OS release, and what could not be read.
+ */
+public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String> warnings, LayerStats stats) {
+
+    private static final List<String> OS_RELEASE = List.of("etc/os-release", "usr/lib/os-release");
+    private static final int MAX_OS_RELEASE = 64 * 1024;
+
+    public Catalog {
+        packages = List.copyOf(packages);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** What one wanted file became: packages, or the text of an os-release file. */
+    public sealed interface Found permits Found.Packages, Found.Text {
+        record Packages(List<InstalledPackage> packages) implements Found {
+        }
+
+        record Text(String text) implements Found {
+        }
+    }
+
+    /** The collector that hands each file to the first cataloger wanting it, and keeps os-release's text. */
+    public static final class Collector implements FileCollector<Found> {
+        private final List<Cataloger> catalogers;
+        private final Warnings warnings = new Warnings();
+
+        public Collector(List<Cataloger> catalogers) {
+            this.catalogers = List.copyOf(catalogers);
+        }
+
+        @Override
+        public boolean wants(LayerFile file) {
+            if (OS_RELEASE.contains(file.path())) {
+                return true;
+            }
+            if (file.type() != LayerFile.Type.FILE) {
+                return false;
+            }
+            for (Cataloger c : catalogers) {
+                if (c.wants(file)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Found read(LayerFile file, InputStream content) throws IOException {
+            if (OS_RELEASE.contains(file.path())) {
+                return new Found.Text(new String(content.readNBytes(MAX_OS_RELEASE), StandardCharsets.UTF_8));
+            }
+            for (Cataloger c : catalogers) {
+                if (c.wants(file)) {
+                    List<InstalledPackage> found = c.read(file, content, warnings);
+                    return found.isEmpty() ? null : new Found.Packages(found);
+                }
+            }
+            return null;
+        }
+
+        /** The inventory once every layer has been walked. */
+        public Catalog finish(FileView<Found> view) {
+            OsRelease os = OS_RELEASE.stream()
+                    .map(view::resolve)
+                    .flatMap(java.util.Optional::stream)
+                    .map(c -> c.value() instanceof Found.Text t ? OsRelease.parse(t.text()) : null)
+                    .filter(Objects::nonNull)
+                    .findFirst().orElse(OsRelease.UNKNOWN);
+            List<InstalledPackage> packages = new ArrayList<>();
+            boolean unmatchedOs = false;
+            for (FileView.Collected<Found> c : view.files()) {
+                if (!(c.value() instanceof Found.Packages p)) {
+                    continue;
+                }
+                for (InstalledPackage pkg : p.packages()) {
+                    String ecosystem = pkg.type().osvEcosystem();
+                    String vendor = null;
+                    String distro = null;
+                    if (pkg.type().isOsPackage()) {
+                        List<String> ecosystems = os.osvEcosystems(pkg.type());
+                        unmatchedOs |= ecosystems.isEmpty();
+                        ecosystem = ecosystems.isEmpty() ? ecosystem : ecosystems.get(0);
+                        vendor = os.isKnown() ? os.id() : (pkg.type() == PackageType.DEB ? "debian" : "alpine");
+                        distro = os.purlDistro();
+                    }
+                    InstalledPackage placed = pkg.withLayer(c.file().layerName()).withEcosystem(ecosystem, null);
+                    packages.add(placed.withEcosystem(ecosystem, Purl.of(placed, vendor, distro)));
+                }
+            }
+            packages.sort(Comparator.comparing((InstalledPackage p) -> p.type().ordinal())
+                    .thenComparing(InstalledPackage::name).thenComparing(InstalledPackage::version)
+                    .thenComparing(InstalledPackage::location));
+            List<String> notes = new ArrayList<>(warnings.lines());
+            if (unmatchedOs) {
+                notes.add(0, "the image's OS release (" + (os.isKnown() ? os.toString() : "no os-release file")
+                        + ") is not one whose advisories this scanner can select (Debian, Ubuntu, Alpine with a"
+                        + " VERSION_ID), so its OS packages are listed but not matched against the database");
+            }
+            return new Catalog(os, packages, notes, view.stats());
+        }
+    }
+}
