@@ -3,16 +3,7 @@ package io.jenkins.plugins.immutable.sign;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -21,7 +12,11 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
@@ -36,24 +31,23 @@ public final class SigningKey implements AutoCloseable {
     private static final String PKCS8_LABEL = "PRIVATE KEY";
     private static final String SEC1_LABEL = "EC PRIVATE KEY";
 
-    private volatile ECPrivateKey privateKey;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private volatile ECPrivateKeyParameters privateKey;
     private final VerificationKey publicKey;
 
-    private SigningKey(ECPrivateKey privateKey, VerificationKey publicKey) {
+    private SigningKey(ECPrivateKeyParameters privateKey, VerificationKey publicKey) {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
     }
 
     /** A new random key pair on P-256. */
     public static SigningKey generate() {
-        try {
-            KeyPairGenerator generator = KeyAlgorithms.ecKeyPairGenerator();
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair pair = generator.generateKeyPair();
-            return new SigningKey((ECPrivateKey) pair.getPrivate(), VerificationKey.of((ECPublicKey) pair.getPublic()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime generates P-256 keys", e);
-        }
+        ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        generator.init(new ECKeyGenerationParameters(KeyAlgorithms.DOMAIN, RANDOM));
+        AsymmetricCipherKeyPair pair = generator.generateKeyPair();
+        return new SigningKey((ECPrivateKeyParameters) pair.getPrivate(),
+                VerificationKey.of((ECPublicKeyParameters) pair.getPublic()));
     }
 
     /**
@@ -131,30 +125,13 @@ public final class SigningKey implements AutoCloseable {
         BigInteger d = sec1.getKey();
         KeyAlgorithms.requireValidScalar(d, source);
         ECPoint q = new FixedPointCombMultiplier().multiply(KeyAlgorithms.CURVE.getG(), d).normalize();
-        byte[] encodedPoint = q.getEncoded(false);
         org.bouncycastle.asn1.ASN1BitString embedded = sec1.getPublicKey();
-        if (embedded != null && !Arrays.equals(embedded.getOctets(), encodedPoint)) {
+        if (embedded != null && !Arrays.equals(embedded.getOctets(), q.getEncoded(false))) {
             throw EngineException.badInput(source + " holds a private key whose embedded public key does not match"
                     + " it; the file is damaged, restore it from where it was generated");
         }
-        return fromScalar(d, encodedPoint);
-    }
-
-    private static SigningKey fromScalar(BigInteger d, byte[] encodedPoint) {
-        byte[] pkcs8 = pkcs8(d, encodedPoint);
-        try {
-            var factory = KeyAlgorithms.ecKeyFactory();
-            ECPrivateKey key = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            byte[] pkix = new SubjectPublicKeyInfo(
-                    new AlgorithmIdentifier(KeyAlgorithms.EC_PUBLIC_KEY, KeyAlgorithms.P256), encodedPoint)
-                    .getEncoded(ASN1Encoding.DER);
-            ECPublicKey pub = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(pkix));
-            return new SigningKey(key, VerificationKey.of(pub));
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("a checked P-256 key is always accepted by the runtime", e);
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
+        return new SigningKey(new ECPrivateKeyParameters(d, KeyAlgorithms.DOMAIN),
+                VerificationKey.of(new ECPublicKeyParameters(q, KeyAlgorithms.DOMAIN)));
     }
 
     /**
@@ -178,18 +155,11 @@ public final class SigningKey implements AutoCloseable {
 
     /** Signs the data with ECDSA-SHA256, returning the ASN.1 DER signature cosign stores (base64) and verifies. */
     public byte[] sign(byte[] data) {
-        PrivateKey key = privateKey;
+        ECPrivateKeyParameters key = privateKey;
         if (key == null) {
             throw new IllegalStateException("this signing key was closed; read the key again to sign");
         }
-        try {
-            Signature signer = KeyAlgorithms.newSignature();
-            signer.initSign(key);
-            signer.update(data);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing with a checked P-256 key cannot fail", e);
-        }
+        return KeyAlgorithms.sign(key, data);
     }
 
     /** The key in cosign's encrypted format ({@code cosign.key}), with the scrypt cost cosign uses today. */
@@ -209,12 +179,11 @@ public final class SigningKey implements AutoCloseable {
 
     /** The key as PKCS#8 DER in Go's form (what cosign encrypts); the caller zeroes the array. */
     byte[] pkcs8() {
-        ECPrivateKey key = privateKey;
+        ECPrivateKeyParameters key = privateKey;
         if (key == null) {
             throw new IllegalStateException("this signing key was closed; read the key again to export it");
         }
-        byte[] point = SubjectPublicKeyInfo.getInstance(publicKey.pkix()).getPublicKeyData().getOctets();
-        return pkcs8(key.getS(), point);
+        return pkcs8(key.getD(), publicKey.parameters().getQ().getEncoded(false));
     }
 
     /** Drops the private key; the object can no longer sign. */

@@ -2,17 +2,16 @@ package io.jenkins.plugins.immutable.sign;
 
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.image.Digest;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.SignatureException;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * An ECDSA P-256 public key that verifies signatures: what a verifier is given to trust. Read from a PKIX
@@ -23,11 +22,11 @@ public final class VerificationKey {
     /** The PEM label of a PKIX public key. */
     public static final String PEM_LABEL = "PUBLIC KEY";
 
-    private final ECPublicKey key;
+    private final ECPublicKeyParameters key;
     private final byte[] pkix;
     private final String keyId;
 
-    private VerificationKey(ECPublicKey key, byte[] pkix) {
+    private VerificationKey(ECPublicKeyParameters key, byte[] pkix) {
         this.key = key;
         this.pkix = pkix;
         this.keyId = Digest.sha256(pkix).hex();
@@ -76,36 +75,29 @@ public final class VerificationKey {
         }
         KeyAlgorithms.requireP256(info.getAlgorithm(), source, "public");
         try {
-            ECPublicKey key = (ECPublicKey) KeyAlgorithms.ecKeyFactory()
-                    .generatePublic(new X509EncodedKeySpec(der));
-            return new VerificationKey(key, key.getEncoded());
-        } catch (GeneralSecurityException | ClassCastException e) {
+            ECPoint point = KeyAlgorithms.CURVE.getCurve().decodePoint(info.getPublicKeyData().getOctets());
+            return of(new ECPublicKeyParameters(point, KeyAlgorithms.DOMAIN));
+        } catch (RuntimeException e) {
             throw EngineException.badInput(source + " holds an ECDSA P-256 public key whose point is not on the"
                     + " curve; export the key again");
         }
     }
 
-    /** Wraps a JDK key (already checked to be P-256). */
-    static VerificationKey of(ECPublicKey key) {
-        byte[] der = key.getEncoded();
-        AlgorithmIdentifier algorithm = SubjectPublicKeyInfo.getInstance(der).getAlgorithm();
-        KeyAlgorithms.requireP256(algorithm, "the key", "public");
-        return new VerificationKey(key, der);
+    /** Wraps a point already known to be a valid P-256 public key. */
+    static VerificationKey of(ECPublicKeyParameters key) {
+        try {
+            byte[] der = new SubjectPublicKeyInfo(
+                    new AlgorithmIdentifier(KeyAlgorithms.EC_PUBLIC_KEY, KeyAlgorithms.P256),
+                    key.getQ().getEncoded(false)).getEncoded(ASN1Encoding.DER);
+            return new VerificationKey(key, der);
+        } catch (IOException e) {
+            throw new IllegalStateException("DER encoding in memory cannot fail", e);
+        }
     }
 
-    /** True when the DER-encoded ECDSA signature over the data verifies with this key. */
+    /** True when the DER-encoded ECDSA-SHA256 signature over the data verifies with this key. */
     public boolean verify(byte[] data, byte[] derSignature) {
-        try {
-            java.security.Signature verifier = KeyAlgorithms.newSignature();
-            verifier.initVerify(key);
-            verifier.update(data);
-            return verifier.verify(derSignature);
-        } catch (SignatureException e) {
-            // an undecodable signature is simply not a valid one
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA256withECDSA is part of every Java runtime", e);
-        }
+        return KeyAlgorithms.verify(key, data, derSignature);
     }
 
     /** The key as a PEM block, as cosign writes {@code cosign.pub}. */
@@ -136,7 +128,7 @@ public final class VerificationKey {
         return Base64.getEncoder().encodeToString(Digest.sha256(pkix).bytes());
     }
 
-    ECPublicKey jdkKey() {
+    ECPublicKeyParameters parameters() {
         return key;
     }
 
