@@ -104,6 +104,14 @@ final class KeyAlgorithms {
 
     /** Verifies a DER ECDSA-SHA256 signature; a signature that is not canonical DER is not valid. */
     static boolean verify(ECPublicKeyParameters key, byte[] data, byte[] derSignature) {
+        return verifyDigest(key, sha256(data), derSignature);
+    }
+
+    /** Verifies a DER ECDSA signature over a message known only by its SHA-256. */
+    static boolean verifyDigest(ECPublicKeyParameters key, byte[] sha256, byte[] derSignature) {
+        if (sha256.length != 32) {
+            return false;
+        }
         BigInteger[] rs;
         try {
             rs = StandardDSAEncoding.INSTANCE.decode(DOMAIN.getN(), derSignature);
@@ -112,7 +120,7 @@ final class KeyAlgorithms {
         }
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, key);
-        return verifier.verifySignature(sha256(data), rs[0], rs[1]);
+        return verifier.verifySignature(sha256, rs[0], rs[1]);
     }
 
     private static byte[] sha256(byte[] data) {

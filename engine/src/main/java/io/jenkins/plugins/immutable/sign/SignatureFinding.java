@@ -36,11 +36,11 @@ public record SignatureFinding(String location, VerificationKey verifiedBy, Fail
         }
     }
 
-    static SignatureFinding verified(String location, VerificationKey key, String detail) {
+    public static SignatureFinding verified(String location, VerificationKey key, String detail) {
         return new SignatureFinding(location, key, null, detail);
     }
 
-    static SignatureFinding rejected(String location, Failure failure, String detail) {
+    public static SignatureFinding rejected(String location, Failure failure, String detail) {
         return new SignatureFinding(location, null, failure, detail);
     }
 

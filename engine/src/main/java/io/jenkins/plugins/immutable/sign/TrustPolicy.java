@@ -60,6 +60,45 @@ public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, bo
                 return SignatureFinding.verified(location, key, "verified");
             }
         }
+        return unauthenticated(location, claimedKeyId);
+    }
+
+    /**
+     * Finds the trusted key that signed a DSSE envelope (any of its signatures), as {@link #authenticate} does for
+     * one signature; the envelope's own {@code keyid}s are used as hints when no other is given.
+     */
+    public SignatureFinding authenticateEnvelope(String location, DsseEnvelope envelope, String claimedKeyId) {
+        byte[] pae = DsseEnvelope.pae(envelope.payloadType(), envelope.payload());
+        for (VerificationKey key : keys) {
+            for (DsseEnvelope.Signature signature : envelope.signatures()) {
+                if (key.verify(pae, signature.sig())) {
+                    return SignatureFinding.verified(location, key, "verified");
+                }
+            }
+        }
+        if (envelope.signatures().isEmpty()) {
+            return SignatureFinding.rejected(location, SignatureFinding.Failure.MALFORMED,
+                    "is a DSSE envelope without signatures");
+        }
+        String hint = claimedKeyId;
+        if (hint == null) {
+            hint = envelope.signatures().stream().map(DsseEnvelope.Signature::keyId)
+                    .filter(id -> id.length() == 64).findFirst().orElse(null);
+        }
+        return unauthenticated(location, hint);
+    }
+
+    /** Finds the trusted key whose signature over a message digest verifies (a bundle's message signature). */
+    SignatureFinding authenticateDigest(String location, byte[] sha256, byte[] signature, String claimedKeyId) {
+        for (VerificationKey key : keys) {
+            if (key.verifyDigest(sha256, signature)) {
+                return SignatureFinding.verified(location, key, "verified");
+            }
+        }
+        return unauthenticated(location, claimedKeyId);
+    }
+
+    private SignatureFinding unauthenticated(String location, String claimedKeyId) {
         if (claimedKeyId != null && !claimedKeyId.isBlank()) {
             for (VerificationKey key : keys) {
                 if (key.keyId().equals(claimedKeyId)) {
@@ -78,8 +117,8 @@ public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, bo
                         + " payload was changed after signing");
     }
 
-    /** Checks the claims of a signature that verified: the digest, then the identity. */
-    SignatureFinding checkClaims(SignatureFinding authenticated, Digest signedDigest, String claimedIdentity,
+    /** Checks the claims of a signature that verified: the digest, then the identity (when one is claimed). */
+    public SignatureFinding checkClaims(SignatureFinding authenticated, Digest signedDigest, String claimedIdentity,
             Digest expectedDigest, String imageRepository) {
         String location = authenticated.location();
         VerificationKey key = authenticated.verifiedBy();

@@ -100,6 +100,11 @@ public final class VerificationKey {
         return KeyAlgorithms.verify(key, data, derSignature);
     }
 
+    /** True when the DER ECDSA signature verifies over a message whose SHA-256 is given. */
+    boolean verifyDigest(byte[] sha256, byte[] derSignature) {
+        return KeyAlgorithms.verifyDigest(key, sha256, derSignature);
+    }
+
     /** The key as a PEM block, as cosign writes {@code cosign.pub}. */
     public String toPem() {
         return Pem.encode(PEM_LABEL, pkix);
