@@ -55,6 +55,20 @@ public final class Stack {
         return prefix + "/" + Long.toString(System.nanoTime(), 36) + Long.toString((long) (Math.random() * 1e9), 36);
     }
 
+    /**
+     * One of the project's scripts ({@code scripts/<name>}), found from the working folder upwards, so that tests start
+     * servers the way the stack and CI do.
+     */
+    public static Path script(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path script = dir.resolve("scripts").resolve(name);
+            if (Files.isExecutable(script)) {
+                return script;
+            }
+        }
+        throw new IllegalStateException("cannot find scripts/" + name + " above " + Path.of("").toAbsolutePath());
+    }
+
     /** The value of a variable the stack exports, or an error saying how to provide it. */
     public static String require(String variable) {
         String value = System.getenv(variable);

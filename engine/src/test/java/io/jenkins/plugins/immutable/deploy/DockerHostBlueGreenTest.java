@@ -1,0 +1,61 @@
+package io.jenkins.plugins.immutable.deploy;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** Blue-green on the Docker host behind HAProxy, under a bounded load. */
+public class DockerHostBlueGreenTest {
+
+    private static DockerHostFixture.Images images;
+
+    @Rule
+    public final DockerHostFixture fixture = new DockerHostFixture("bg");
+
+    @BeforeClass
+    public static void buildImages() throws Exception {
+        images = new DockerHostFixture.Images("deploy-bg");
+    }
+
+    @Test
+    public void switchAndRollbackUnderLoadFailNoRequest() throws Exception {
+        Deployer deployer = fixture.deployer().build();
+        String env = fixture.environment;
+        DeploymentState first = deployer.deploy(env, images.repository(), images.v1, 2, new BlueGreen(Duration.ofMinutes(5)));
+        assertEquals(Phase.SUCCEEDED, first.phase());
+
+        try (LoadLoop load = LoadLoop.start(fixture.frontend(), 3)) {
+            assertTrue("v1 serves before the switch", load.awaitAnswer("v1", Duration.ofSeconds(5)));
+            DeploymentState switched = deployer.deploy(env, images.repository(), images.v2, 2,
+                    new BlueGreen(Duration.ofMinutes(5)));
+            assertEquals(Phase.RETAINING, switched.phase());
+            assertEquals(Track.GREEN, switched.track());
+            long afterSwitch = System.nanoTime();
+            assertTrue(load.awaitAnswer("v2", Duration.ofSeconds(5)));
+            Thread.sleep(300);
+            assertEquals("only green serves after the switch", Set.of("v2"), load.countsSince(afterSwitch).keySet());
+            assertEquals("blue is kept warm, without traffic", 2, fixture.running(Track.BLUE).size());
+            assertEquals(Map.of(Track.GREEN, 100), fixture.haproxy.router().current(env).weights());
+
+            DeploymentState rolledBack = deployer.rollback(env, "v2 misbehaves");
+            long afterRollback = System.nanoTime();
+            assertEquals(Phase.ROLLED_BACK, rolledBack.phase());
+            Thread.sleep(300);
+            assertEquals("only blue serves after the rollback", Set.of("v1"), load.countsSince(afterRollback).keySet());
+            load.close();
+            assertEquals("failed requests: " + load.failures(), List.of(), load.failures());
+            assertTrue("the load ran through both switches: " + load.answers().size(), load.answers().size() > 100);
+        }
+        assertEquals(2, fixture.running(Track.BLUE).stream().filter(i -> i.runs(images.v1)).count());
+        assertEquals("green is gone after the rollback", List.of(), fixture.running(Track.GREEN));
+        Routing routing = fixture.haproxy.router().current(env);
+        assertEquals(routing.servers().toString(), Map.of(Track.BLUE, 100), routing.weights());
+    }
+}
