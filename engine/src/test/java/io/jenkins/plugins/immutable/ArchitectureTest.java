@@ -27,4 +27,16 @@ public class ArchitectureTest {
             .that().resideInAPackage("..immutable.sign..")
             .should().dependOnClassesThat().resideInAPackage("..immutable.attest..")
             .because("attest builds on sign (keys, DSSE), never the reverse");
+
+    /**
+     * Deployment plugs into the ledger (its journal), the registry and the analysis through its own interfaces
+     * (DeploymentJournal, CanaryAnalysis); it must not reach into them, or their internals would leak into strategies.
+     */
+    @ArchTest
+    public static final ArchRule deployReachesNoRegistryLedgerOrAnalysis = noClasses()
+            .that().resideInAPackage("..immutable.deploy..")
+            .should().dependOnClassesThat().resideInAnyPackage("..immutable.registry..", "..immutable.ledger..",
+                    "..immutable.promote..", "..immutable.analysis..")
+            .because("the ledger and the analysis implement deploy's DeploymentJournal and CanaryAnalysis, not the"
+                    + " reverse");
 }

@@ -52,7 +52,8 @@ public record Canary(List<Step> steps, int canaryReplicas, boolean baseline) imp
         for (Step step : steps) {
             if (step.weight() <= previous || step.weight() > max) {
                 throw EngineException.badInput("canary weights must rise step by step between 1 and " + max
-                        + (baseline ? " (the baseline takes as much as the canary)" : "") + "; got " + weights());
+                        + (baseline ? " (the baseline takes as much as the canary)" : "") + "; got "
+                        + steps.stream().map(Step::weight).toList());
             }
             previous = step.weight();
         }
@@ -65,10 +66,6 @@ public record Canary(List<Step> steps, int canaryReplicas, boolean baseline) imp
             list.add(new Step(w, pause));
         }
         return new Canary(list, 1, true);
-    }
-
-    private List<Integer> weights() {
-        return steps.stream().map(Step::weight).toList();
     }
 
     @Override

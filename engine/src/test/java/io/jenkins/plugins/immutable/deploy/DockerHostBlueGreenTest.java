@@ -58,4 +58,55 @@ public class DockerHostBlueGreenTest {
         Routing routing = fixture.haproxy.router().current(env);
         assertEquals(routing.servers().toString(), Map.of(Track.BLUE, 100), routing.weights());
     }
+
+    @Test
+    public void unhealthyNewColourIsRolledBackWithoutTouchingTraffic() throws Exception {
+        Deployer deployer = fixture.deployer().build();
+        String env = fixture.environment;
+        deployer.deploy(env, images.repository(), images.v1, 2, new BlueGreen(Duration.ZERO));
+        try (LoadLoop load = LoadLoop.start(fixture.frontend(), 2)) {
+            assertTrue(load.awaitAnswer("v1", Duration.ofSeconds(5)));
+            DeploymentState state = deployer.deploy(env, images.repository(), images.broken, 2,
+                    new BlueGreen(Duration.ZERO));
+            assertEquals(Phase.ROLLED_BACK, state.phase());
+            assertTrue(state.message(), state.message().contains("exited with code 3")
+                    && state.message().contains("missing configuration: DATABASE_URL"));
+            load.close();
+            assertEquals(List.of(), load.failures());
+            assertEquals(Set.of("v1"), load.countsSince(0).keySet());
+        }
+        assertEquals(List.of(), fixture.target.instances(env).stream().filter(i -> i.track() == Track.GREEN).toList());
+        assertEquals(Phase.ROLLED_BACK, deployer.current(env).orElseThrow().phase());
+        // The environment is free again: the next deployment goes ahead from blue.
+        DeploymentState next = deployer.deploy(env, images.repository(), images.v2, 2, new BlueGreen(Duration.ZERO));
+        assertEquals(Phase.SUCCEEDED, next.phase());
+        assertEquals(Track.GREEN, next.track());
+        assertEquals(List.of(), fixture.running(Track.BLUE));
+    }
+
+    @Test
+    public void anUnfinishedDeploymentOwnsTheEnvironment() throws Exception {
+        Deployer deployer = fixture.deployer().build();
+        String env = fixture.environment;
+        deployer.deploy(env, images.repository(), images.v1, 1, new BlueGreen(Duration.ZERO));
+        DeploymentState done = fixture.journal.load(env).orElseThrow();
+        // As a process that died after its first stage leaves it:
+        DeploymentState unfinished = new DeploymentState("dead", env, images.repository(), "blue-green", images.v1,
+                Track.BLUE, images.v2, Track.GREEN, 1, new BlueGreen(Duration.ZERO).plan(new Situation(env, Track.BLUE,
+                images.v1, images.v2, 1, false, true, true)), 1, true, Phase.RUNNING, 0, "pid 1 on elsewhere",
+                done.revision() + 1, done.updated(), done.updated(), done.updated(), "done: stage 1/3");
+        fixture.journal.save(unfinished);
+        try {
+            deployer.deploy(env, images.repository(), images.v2, 1, new BlueGreen(Duration.ZERO));
+            org.junit.Assert.fail("deployed over an unfinished deployment");
+        } catch (io.jenkins.plugins.immutable.EngineException e) {
+            assertEquals(io.jenkins.plugins.immutable.EngineException.Kind.REFUSED, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("pid 1 on elsewhere")
+                    && e.getMessage().contains("resume it or roll it back"));
+        }
+        DeploymentState resumed = deployer.resume(env);
+        assertEquals(Phase.SUCCEEDED, resumed.phase());
+        assertEquals(1, fixture.running(Track.GREEN).stream().filter(i -> i.runs(images.v2)).count());
+        assertEquals(List.of(), fixture.running(Track.BLUE));
+    }
 }

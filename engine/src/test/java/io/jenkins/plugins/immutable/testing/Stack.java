@@ -50,6 +50,27 @@ public final class Stack {
         }
     }
 
+    /** The stack's HAProxy runtime API socket (scripts/haproxy; level admin). */
+    public static Path haproxySocket() {
+        return Path.of(require("IMMUTABLE_HAPROXY_SOCKET"));
+    }
+
+    /** The stack's HAProxy stats frontend, {@code 127.0.0.1:5105}: Prometheus metrics at {@code /metrics}. */
+    public static String haproxyStats() {
+        return require("IMMUTABLE_HAPROXY_STATS");
+    }
+
+    /** The address of the stack HAProxy's frontend for {@code environment} (dev, staging, prod, test1-3). */
+    public static String haproxyFrontend(String environment) {
+        for (String pair : require("IMMUTABLE_HAPROXY_FRONTENDS").split(" ")) {
+            if (pair.startsWith(environment + "=")) {
+                return pair.substring(environment.length() + 1);
+            }
+        }
+        throw new IllegalStateException("the stack's HAProxy has no frontend for " + environment + " (it has "
+                + require("IMMUTABLE_HAPROXY_FRONTENDS") + ")");
+    }
+
     /** A repository name no other test run uses, so tests can share one registry. */
     public static String uniqueRepository(String prefix) {
         return prefix + "/" + Long.toString(System.nanoTime(), 36) + Long.toString((long) (Math.random() * 1e9), 36);

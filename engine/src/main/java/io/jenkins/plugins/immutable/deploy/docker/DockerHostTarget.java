@@ -359,13 +359,17 @@ public final class DockerHostTarget implements DeploymentTarget {
 
     /** Why the container stopped (exit code and last log lines), or {@code null} while it runs. */
     private String exited(Instance instance) {
-        InspectContainerResponse.ContainerState state;
+        InspectContainerResponse container;
         try {
-            state = docker.inspectContainerCmd(instance.id()).exec().getState();
+            container = docker.inspectContainerCmd(instance.id()).exec();
         } catch (NotFoundException e) {
             return "its container was removed";
         }
-        if (Boolean.TRUE.equals(state.getRunning()) || "created".equals(state.getStatus())) {
+        InspectContainerResponse.ContainerState state = container.getState();
+        // The restart policy brings a crashing container back, so a restart means it exited.
+        boolean restarted = Boolean.TRUE.equals(state.getRestarting())
+                || container.getRestartCount() != null && container.getRestartCount() > 0;
+        if (!restarted && (Boolean.TRUE.equals(state.getRunning()) || "created".equals(state.getStatus()))) {
             return null;
         }
         return "it exited with code " + state.getExitCodeLong() + logTail(instance.id());
