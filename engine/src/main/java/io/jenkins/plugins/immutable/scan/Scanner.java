@@ -1,6 +1,16 @@
 package io.jenkins.plugins.immutable.scan;
 
+import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.image.Descriptor;
+import io.jenkins.plugins.immutable.image.ImageIndex;
+import io.jenkins.plugins.immutable.image.ImageManifest;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.image.Manifest;
+import io.jenkins.plugins.immutable.image.MediaTypes;
+import io.jenkins.plugins.immutable.image.Platform;
+import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.scan.catalog.Catalog;
 import io.jenkins.plugins.immutable.scan.catalog.Cataloger;
 import io.jenkins.plugins.immutable.scan.catalog.Warnings;
@@ -67,6 +77,75 @@ public final class Scanner {
             progress.line("  " + reason);
         }
         return report;
+    }
+
+    /**
+     * Scans an image in a registry: resolves the reference to a digest (once, so the report names exactly what was
+     * scanned), picks the platform's manifest from an index, and streams each layer blob through the scan, verified
+     * against its digest as it is read. Nothing is written to disk.
+     *
+     * @param platform the platform to scan in a multi-platform image; null for the agent's own (linux/amd64 or
+     *     linux/arm64), or the only one
+     */
+    public ScanReport scan(RegistryClient client, ImageReference reference, Platform platform, Policy policy) {
+        ImageReference pinned = client.resolve(reference);
+        Manifest manifest = client.getManifest(pinned);
+        if (manifest instanceof ImageIndex index) {
+            Descriptor chosen = choosePlatform(index, platform, pinned);
+            progress.line("Using the " + chosen.platform() + " image " + chosen.digest().shortForm() + " of " + pinned);
+            manifest = client.getManifest(pinned.withDigest(chosen.digest()));
+        }
+        if (!(manifest instanceof ImageManifest image) || !isImageConfig(image.config().mediaType())) {
+            throw EngineException.badInput(pinned + " is not a container image (its config is "
+                    + (manifest instanceof ImageManifest m ? m.config().mediaType() : manifest.mediaType())
+                    + "); scan the image itself, not a signature, attestation or other artifact");
+        }
+        Repository repository = pinned.repository();
+        List<Layer> layers = new ArrayList<>();
+        for (Descriptor d : image.layers()) {
+            if (MediaTypes.isNonDistributable(d.mediaType()) && !d.urls().isEmpty()) {
+                throw EngineException.badInput(pinned + " has a foreign layer " + d.digest().shortForm() + " ("
+                        + d.mediaType() + ") that is not in the registry; Windows base layers cannot be scanned");
+            }
+            layers.add(new Layer(d.digest().toString(), d.mediaType(), d.size(), () -> client.openBlob(repository, d)));
+        }
+        return scan(pinned.toString(), pinned.digest().toString(), layers, policy);
+    }
+
+    private static boolean isImageConfig(String mediaType) {
+        return MediaTypes.OCI_CONFIG.equals(mediaType) || MediaTypes.DOCKER_CONFIG.equals(mediaType);
+    }
+
+    private static Descriptor choosePlatform(ImageIndex index, Platform wanted, ImageReference ref) {
+        List<Descriptor> images = index.manifests().stream()
+                .filter(d -> d.platform() != null && !"unknown".equals(d.platform().os()))
+                .toList();
+        if (images.size() == 1 && wanted == null) {
+            return images.get(0);
+        }
+        Platform target = wanted != null ? wanted : agentPlatform();
+        for (Descriptor d : images) {
+            Platform p = d.platform();
+            if (p.os().equals(target.os()) && p.architecture().equals(target.architecture())
+                    && (target.variant() == null || target.variant().equals(p.variant()))) {
+                return d;
+            }
+        }
+        throw EngineException.badInput(ref + " has no " + target + " image; it has "
+                + images.stream().map(d -> d.platform().toString()).distinct().toList()
+                + ". Choose one of those platforms for the scan");
+    }
+
+    /** The platform of this JVM, as OCI names it. */
+    static Platform agentPlatform() {
+        String arch = System.getProperty("os.arch", "amd64");
+        return new Platform("linux", switch (arch) {
+            case "x86_64", "amd64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "ppc64le" -> "ppc64le";
+            case "s390x" -> "s390x";
+            default -> arch;
+        });
     }
 
     /** This engine's version, from its jar manifest ({@code dev} when run from classes). */

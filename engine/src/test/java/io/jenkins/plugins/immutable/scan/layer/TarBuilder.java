@@ -136,11 +136,15 @@ public final class TarBuilder {
 
     /** Compresses with the real {@code zstd} tool (installed by scripts/stack), not with the decoder's own library. */
     public byte[] zstd() {
+        return zstd(tar());
+    }
+
+    public static byte[] zstd(byte[] tarBytes) {
         try {
             Path in = Files.createTempFile("layer", ".tar");
             Path out = Path.of(in + ".zst");
             try {
-                Files.write(in, tar());
+                Files.write(in, tarBytes);
                 Process p = new ProcessBuilder("zstd", "-q", "-f", "-3", in.toString(), "-o", out.toString())
                         .redirectErrorStream(true).start();
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
