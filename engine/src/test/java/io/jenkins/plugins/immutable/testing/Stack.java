@@ -71,6 +71,11 @@ public final class Stack {
                 + require("IMMUTABLE_HAPROXY_FRONTENDS") + ")");
     }
 
+    /** sigstore-js's bundle check (node script), an independent verifier for the sign tests. */
+    public static String sigstoreJs() {
+        return require("IMMUTABLE_SIGSTORE_JS");
+    }
+
     /** A repository name no other test run uses, so tests can share one registry. */
     public static String uniqueRepository(String prefix) {
         return prefix + "/" + Long.toString(System.nanoTime(), 36) + Long.toString((long) (Math.random() * 1e9), 36);
