@@ -1,0 +1,123 @@
+package io.jenkins.plugins.immutable.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a canary is judged: where metrics come from, which metrics, their groups and weights, and the thresholds.
+ *
+ * @param interval      the length of one judgement interval
+ * @param minimumPoints fewer data points than this per scope is NoData, not a guess (default 50)
+ * @param confidence    the Mann-Whitney test's confidence (default 0.98)
+ * @param groups        group name to weight; groups not listed share what is left equally
+ */
+public record AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
+        Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public AnalysisTemplateConfig {
+        name = Text.required(name, "name", "an analysis template needs a name that canary strategies refer to");
+        if (source == null) {
+            throw EngineException.badInput("analysis template '" + name + "' needs a metric source: prometheus or"
+                    + " haproxy");
+        }
+        interval = Text.optional(interval) == null ? "30s" : interval.strip();
+        Durations.parse(interval);
+        minimumPoints = minimumPoints == null ? 50 : minimumPoints;
+        confidence = confidence == null ? 0.98 : confidence;
+        if (confidence <= 0.5 || confidence >= 1) {
+            throw EngineException.badInput("confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");
+        }
+        thresholds = thresholds == null ? new Thresholds(95.0, 75.0) : thresholds;
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
+        metrics = Text.list(metrics);
+        if (metrics.isEmpty()) {
+            throw EngineException.badInput("analysis template '" + name + "' has no metrics; list at least one");
+        }
+        Set<String> seen = new HashSet<>();
+        for (MetricConfig m : metrics) {
+            if (!seen.add(m.name())) {
+                throw EngineException.badInput("analysis template '" + name + "' lists metric '" + m.name()
+                        + "' twice");
+            }
+        }
+    }
+
+    /** Where metrics come from: {@code prometheus:} or {@code haproxy:}. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.WRAPPER_OBJECT)
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = Prometheus.class, name = "prometheus"),
+        @JsonSubTypes.Type(value = Haproxy.class, name = "haproxy")
+    })
+    public sealed interface SourceConfig extends Serializable {
+    }
+
+    /** Prometheus' HTTP API at {@code url}. */
+    public record Prometheus(String url) implements SourceConfig {
+
+        private static final long serialVersionUID = 1L;
+
+        public Prometheus {
+            url = Text.required(url, "url", "give Prometheus' base URL, for example http://127.0.0.1:9090");
+        }
+    }
+
+    /** HAProxy's own per-server statistics through its runtime API socket. */
+    public record Haproxy(String socket) implements SourceConfig {
+
+        private static final long serialVersionUID = 1L;
+
+        public Haproxy {
+            socket = Text.required(socket, "socket", "give the path of HAProxy's runtime API socket");
+        }
+    }
+
+    /** Scores at or above {@code pass} pass; at or above {@code marginal} are marginal; below fail. */
+    public record Thresholds(Double pass, Double marginal) implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        public Thresholds {
+            pass = pass == null ? 95.0 : pass;
+            marginal = marginal == null ? 75.0 : marginal;
+            if (marginal > pass || pass > 100 || marginal < 0) {
+                throw EngineException.badInput("thresholds pass " + pass + " and marginal " + marginal + " must satisfy"
+                        + " 0 <= marginal <= pass <= 100");
+            }
+        }
+    }
+
+    /**
+     * One metric. The query may use {@code ${environment}}, {@code ${scope}}, {@code ${servers}} (the scope's server
+     * names as a regular expression) which the metric source fills in for the canary and for the baseline.
+     *
+     * @param direction    which change fails: increase, decrease or either
+     * @param critical     a failure of this metric fails the whole analysis
+     * @param mustHaveData NoData counts as a failure
+     */
+    public record MetricConfig(String name, String group, String query, String direction, boolean critical,
+            boolean mustHaveData) implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        public MetricConfig {
+            name = Text.required(name, "name", "a metric needs a name");
+            group = Text.optional(group) == null ? name : group.strip();
+            query = Text.optional(query);
+            direction = Text.optional(direction) == null ? "either" : direction.strip().toLowerCase(Locale.ROOT);
+            if (!List.of("increase", "decrease", "either").contains(direction)) {
+                throw EngineException.badInput("metric '" + name + "' has direction '" + direction + "'; use increase,"
+                        + " decrease or either");
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.jenkins.plugins.immutable.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes {@code immutable.yaml}. Every mistake is reported as {@code file:line:column: field.path: problem},
+ * with what to write instead, because a configuration error found in the middle of a release is the worst kind.
+ */
+public final class ConfigYaml {
+
+    private static final ObjectMapper MAPPER = YAMLMapper.builder(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .addModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            .build();
+
+    private ConfigYaml() {
+    }
+
+    public static DeliveryConfig read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw EngineException.badInput(file + " does not exist; write one (see docs/configuration.md) or give"
+                    + " another with --config");
+        } catch (IOException e) {
+            throw EngineException.badInput("cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses YAML text; {@code source} names it in errors (a file name). */
+    public static DeliveryConfig parse(String yaml, String source) {
+        if (yaml.isBlank()) {
+            return DeliveryConfig.EMPTY;
+        }
+        try {
+            DeliveryConfig config = MAPPER.readValue(yaml, DeliveryConfig.class);
+            return config == null ? DeliveryConfig.EMPTY : config;
+        } catch (JsonMappingException e) {
+            // A misspelt field is the likeliest cause of any mapping error; name it rather than its consequence.
+            UnknownFields.Unknown unknown = firstUnknownField(yaml);
+            if (unknown != null) {
+                throw EngineException.badInput(source + ":" + unknown.line() + ":" + unknown.column() + ": "
+                        + (unknown.path().isEmpty() ? "" : unknown.path() + ".") + unknown.field() + ": unknown field '"
+                        + unknown.field() + "'; expected one of " + unknown.allowed());
+            }
+            throw EngineException.badInput(where(source, e.getLocation()) + path(e) + ": " + problem(e));
+        } catch (JsonProcessingException e) {
+            throw EngineException.badInput(where(source, e.getLocation()) + " this is not valid YAML: "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static UnknownFields.Unknown firstUnknownField(String yaml) {
+        try (var parser = MAPPER.getFactory().createParser(yaml)) {
+            return UnknownFields.find(parser, DeliveryConfig.class).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static String write(DeliveryConfig config) {
+        try {
+            return MAPPER.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("configuration records always serialise", e);
+        }
+    }
+
+    private static String where(String source, JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return source + ":";
+        }
+        return source + ":" + location.getLineNr() + ":" + location.getColumnNr() + ":";
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "." + r.getFieldName())
+                .collect(Collectors.joining());
+        return path.isEmpty() ? "" : " " + (path.startsWith(".") ? path.substring(1) : path);
+    }
+
+    private static String problem(JsonMappingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EngineException engine) {
+                return engine.getMessage();
+            }
+        }
+        String message = e.getOriginalMessage();
+        if (message.contains("missing type id") || message.contains("Could not resolve type id")) {
+            return message.replaceAll("\\s*\\(for POJO property.*", "").replaceAll(" for subtype of.*", "")
+                    + " (write exactly one of the kinds this field allows, e.g. docker:, blueGreen:, prometheus:)";
+        }
+        return message;
+    }
+}

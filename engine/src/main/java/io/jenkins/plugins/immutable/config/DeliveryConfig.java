@@ -1,0 +1,80 @@
+package io.jenkins.plugins.immutable.config;
+
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration: what {@code immutable.yaml} holds and what Jenkins' global configuration page edits.
+ * Cross-references are checked here (a canary's analysis template exists, a gate's key is trusted), so a mistake is
+ * reported when the configuration is read, not in the middle of a promotion.
+ */
+public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig signing, ScanConfig scan,
+        List<EnvironmentConfig> environments, List<AnalysisTemplateConfig> analysisTemplates) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final DeliveryConfig EMPTY = new DeliveryConfig(null, null, null, null, null);
+
+    public DeliveryConfig {
+        registries = Text.list(registries);
+        signing = signing == null ? SigningConfig.NONE : signing;
+        scan = scan == null ? ScanConfig.DEFAULTS : scan;
+        environments = Text.list(environments);
+        analysisTemplates = Text.list(analysisTemplates);
+        Set<String> hosts = new HashSet<>();
+        for (RegistryConfig r : registries) {
+            if (!hosts.add(r.host())) {
+                throw EngineException.badInput("registry '" + r.host() + "' is listed twice; keep one entry per host");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (EnvironmentConfig e : environments) {
+            if (!names.add(e.name())) {
+                throw EngineException.badInput("environment '" + e.name() + "' is listed twice; names must be unique");
+            }
+            for (String key : e.gates().signedBy()) {
+                if (signing.trustedKey(key).isEmpty()) {
+                    throw EngineException.badInput("environment '" + e.name() + "' requires a signature by '" + key
+                            + "', which is not among the trusted keys; add it under signing.trustedKeys");
+                }
+            }
+            if (e.strategy() instanceof StrategyConfig.Canary c && c.analysis() != null
+                    && analysisTemplates.stream().noneMatch(t -> t.name().equals(c.analysis()))) {
+                throw EngineException.badInput("environment '" + e.name() + "' uses the analysis template '"
+                        + c.analysis() + "', which is not defined; add it under analysisTemplates");
+            }
+        }
+        Set<String> templates = new HashSet<>();
+        for (AnalysisTemplateConfig t : analysisTemplates) {
+            if (!templates.add(t.name())) {
+                throw EngineException.badInput("analysis template '" + t.name() + "' is defined twice");
+            }
+        }
+    }
+
+    /** The environment by name, or an error listing the known ones. */
+    public EnvironmentConfig environment(String name) {
+        return environments.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> EngineException.badInput("there is no environment '" + name + "'; configured: "
+                        + (environments.isEmpty() ? "none" : String.join(", ",
+                                environments.stream().map(EnvironmentConfig::name).toList()))));
+    }
+
+    /** The environment before {@code name} in promotion order, if any. */
+    public Optional<EnvironmentConfig> previous(String name) {
+        int i = environments.indexOf(environment(name));
+        return i == 0 ? Optional.empty() : Optional.of(environments.get(i - 1));
+    }
+
+    public Optional<AnalysisTemplateConfig> analysisTemplate(String name) {
+        return analysisTemplates.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public Optional<RegistryConfig> registry(String host) {
+        return registries.stream().filter(r -> r.host().equals(host)).findFirst();
+    }
+}

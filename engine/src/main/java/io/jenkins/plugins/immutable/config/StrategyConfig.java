@@ -1,0 +1,69 @@
+package io.jenkins.plugins.immutable.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.Serializable;
+import java.util.List;
+
+/** How a new digest replaces the live one: {@code rolling:}, {@code blueGreen:} or {@code canary:}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.WRAPPER_OBJECT)
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StrategyConfig.Rolling.class, name = "rolling"),
+    @JsonSubTypes.Type(value = StrategyConfig.BlueGreen.class, name = "blueGreen"),
+    @JsonSubTypes.Type(value = StrategyConfig.Canary.class, name = "canary")
+})
+public sealed interface StrategyConfig extends Serializable {
+
+    /** Replace instances {@code batch} at a time. */
+    record Rolling(Integer batch) implements StrategyConfig {
+
+        private static final long serialVersionUID = 1L;
+
+        public Rolling {
+            batch = batch == null ? 1 : batch;
+            if (batch < 1) {
+                throw EngineException.badInput("batch " + batch + " must be 1 or more instances at a time");
+            }
+        }
+    }
+
+    /** Start the other colour, switch at once, keep the old colour for {@code retention} (a rollback is a switch). */
+    record BlueGreen(String retention) implements StrategyConfig {
+
+        private static final long serialVersionUID = 1L;
+
+        public BlueGreen {
+            retention = Text.optional(retention) == null ? "10m" : retention.strip();
+            Durations.parse(retention);
+        }
+    }
+
+    /**
+     * Shift traffic to the canary in {@code steps} (percentages), pausing {@code pause} and judging with the analysis
+     * template {@code analysis} between steps.
+     */
+    record Canary(List<Integer> steps, String pause, String analysis, Integer replicas) implements StrategyConfig {
+
+        private static final long serialVersionUID = 1L;
+
+        public Canary {
+            steps = steps == null || steps.isEmpty() ? List.of(5, 25, 50) : List.copyOf(steps);
+            int previous = 0;
+            for (int w : steps) {
+                if (w <= previous || w > 100) {
+                    throw EngineException.badInput("canary steps " + steps + " must rise strictly, each between 1"
+                            + " and 100 percent, for example [5, 25, 50]");
+                }
+                previous = w;
+            }
+            pause = Text.optional(pause) == null ? "30s" : pause.strip();
+            Durations.parse(pause);
+            analysis = Text.optional(analysis);
+            replicas = replicas == null ? 1 : replicas;
+            if (replicas < 1) {
+                throw EngineException.badInput("canary replicas " + replicas + " must be 1 or more");
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.jenkins.plugins.immutable.config;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.jenkins.plugins.immutable.EngineException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.Test;
+
+public class ConfigYamlTest {
+
+    private static final String FULL = """
+            registries:
+              - host: 127.0.0.1:5101
+                insecure: true
+              - host: registry.example.com
+                credentialsId: registry-prod
+            signing:
+              keys:
+                - id: release
+                  credentialsId: release-key
+                  passwordCredentialsId: release-key-password
+              trustedKeys:
+                - id: release
+                  publicKey: |
+                    -----BEGIN PUBLIC KEY-----
+                    MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+                    -----END PUBLIC KEY-----
+            scan:
+              database: /var/lib/osv
+              failOn: critical
+              ignore:
+                - id: CVE-2024-0001
+                  packageName: openssl
+                  reason: not reachable
+                  expires: 2027-01-31
+            environments:
+              - name: dev
+                repository: 127.0.0.1:5101/team/app
+                target:
+                  docker: { ports: 24100-24199 }
+                router:
+                  haproxy: { socket: /run/haproxy.sock }
+              - name: prod
+                repository: 127.0.0.1:5101/team/app
+                replicas: 2
+                target:
+                  docker: { ports: "24200-24299", healthCheck: /health }
+                strategy:
+                  canary: { steps: [10, 50], pause: 20s, analysis: default }
+                gates:
+                  signedBy: [release]
+                  scanMaxAge: 24h
+            analysisTemplates:
+              - name: default
+                source:
+                  prometheus: { url: "http://127.0.0.1:5106" }
+                metrics:
+                  - name: errors
+                    query: 'sum(rate(x{server=~"${servers}"}[10s]))'
+                    direction: increase
+                    critical: true
+            """;
+
+    @Test
+    public void readsEveryPartOfTheSchemaWithItsDefaults() {
+        DeliveryConfig c = ConfigYaml.parse(FULL, "immutable.yaml");
+        assertEquals(2, c.registries().size());
+        assertTrue(c.registries().get(0).insecure());
+        assertEquals("registry-prod", c.registry("registry.example.com").orElseThrow().credentialsId());
+        assertEquals("release-key-password", c.signing().key("release").orElseThrow().passwordCredentialsId());
+        assertEquals("critical", c.scan().failOn());
+        assertEquals(1, c.scan().policy().ignores().size());
+        EnvironmentConfig dev = c.environment("dev");
+        assertEquals(new StrategyConfig.BlueGreen("10m"), dev.strategy());
+        assertEquals("127.0.0.1", ((TargetConfig.Docker) dev.target()).address());
+        assertEquals(new RouterConfig.Haproxy("/run/haproxy.sock"), dev.router());
+        assertTrue(dev.gates().fromPrevious());
+        EnvironmentConfig prod = c.environment("prod");
+        assertEquals(new StrategyConfig.Canary(List.of(10, 50), "20s", "default", 1), prod.strategy());
+        assertEquals(List.of("release"), prod.gates().signedBy());
+        assertEquals("dev", c.previous("prod").orElseThrow().name());
+        assertEquals(50, c.analysisTemplate("default").orElseThrow().minimumPoints().intValue());
+    }
+
+    @Test
+    public void writingAndReadingAgainGivesTheSameConfiguration() {
+        DeliveryConfig c = ConfigYaml.parse(FULL, "immutable.yaml");
+        assertEquals(c, ConfigYaml.parse(ConfigYaml.write(c), "written.yaml"));
+    }
+
+    @Test
+    public void anUnknownFieldIsReportedWithFileLineAndFieldAndTheFieldsThatExist() {
+        String yaml = "environments:\n  - name: dev\n    repositry: 127.0.0.1:5101/app\n";
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertEquals(EngineException.Kind.BAD_INPUT, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:3:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[0].repositry: unknown field 'repositry'"));
+        assertTrue(e.getMessage(), e.getMessage().contains("repository"));
+    }
+
+    @Test
+    public void aBadValueIsReportedWithItsLineFieldAndWhatToWrite() {
+        String yaml = """
+                environments:
+                  - name: dev
+                    repository: 127.0.0.1:5101/app
+                    target:
+                      docker: { ports: lots }
+                """;
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().matches("immutable\\.yaml:5:\\d+: environments\\[0]\\.target:"
+                + " ports 'lots' is not a port range; write it as first-last.*"));
+    }
+
+    @Test
+    public void anUnknownStrategyKindSaysWhatKindsExist() {
+        String yaml = """
+                environments:
+                  - name: dev
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    strategy: { bigBang: {} }
+                """;
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:5:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("bigBang"));
+    }
+
+    @Test
+    public void brokenYamlSyntaxNamesTheLine() {
+        EngineException e = assertThrows(EngineException.class,
+                () -> ConfigYaml.parse("environments:\n\t- name: dev\n", "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("not valid YAML"));
+    }
+
+    @Test
+    public void crossReferencesAreCheckedWhenTheConfigurationIsRead() {
+        String yaml = """
+                environments:
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    gates: { signedBy: [nobody] }
+                """;
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().contains("'nobody', which is not among the trusted keys"));
+        assertThrows(EngineException.class, () -> DeliveryConfig.EMPTY.environment("prod"));
+    }
+
+    @Test
+    public void durationsReadTheShortAndTheIsoForms() {
+        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
+        assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
+        assertEquals(Duration.ofDays(2), Durations.parse("2d"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("PT1.5S"));
+        assertEquals("36h", Durations.format(Duration.ofHours(36)));
+        assertThrows(EngineException.class, () -> Durations.parse("soon"));
+    }
+}
