@@ -35,6 +35,7 @@ final class Authenticator {
     private final Function<String, RegistryCredentials> credentials;
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Object> fetching = new ConcurrentHashMap<>();
     private Transport transport;
 
     Authenticator(Function<String, RegistryCredentials> credentials) {
@@ -63,9 +64,16 @@ final class Authenticator {
         if (creds.kind() == RegistryCredentials.Kind.BEARER_TOKEN) {
             return "Bearer " + creds.secret();
         }
-        Token token = tokens.get(key(registry, scopes));
+        String key = key(registry, scopes);
+        Token token = tokens.get(key);
         if (token == null || Instant.now().isAfter(token.expires())) {
-            token = fetchToken(registry, challenge, scopes);
+            // One login per scope, even when several blob transfers ask at the same moment.
+            synchronized (fetching.computeIfAbsent(key, k -> new Object())) {
+                token = tokens.get(key);
+                if (token == null || Instant.now().isAfter(token.expires())) {
+                    token = fetchToken(registry, challenge, scopes);
+                }
+            }
         }
         return "Bearer " + token.value();
     }
