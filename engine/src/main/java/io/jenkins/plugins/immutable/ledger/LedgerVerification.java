@@ -33,8 +33,7 @@ public record LedgerVerification(String environment, String location, Digest ver
                     + ") is intact.";
         }
         StringBuilder b = new StringBuilder("The ledger of ").append(environment).append(" (").append(location)
-                .append(" @ ").append(version).append(") is BROKEN: its history was edited, lost entries or was"
-                        + " overwritten, so it cannot be trusted:");
+                .append(" @ ").append(version).append(") is BROKEN and cannot be trusted as it is:");
         for (String p : problems) {
             b.append("\n  - ").append(p);
         }
