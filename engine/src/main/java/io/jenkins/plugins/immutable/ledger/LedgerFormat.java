@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * {"schemaVersion": 1, "environment": "prod", "previousVersion": "sha256:...",
  *  "entries": [{"sequence": 1, "action": "promote", "digest": "sha256:...", "outcome": "deployed",
  *               "time": "2026-11-02T10:15:30.123Z", "actor": "alice", "run": "https://ci/job/app/42/",
- *               "source": "staging", "strategy": "blue-green", "gates": ["signed: ..."],
+ *               "source": "staging", "strategy": "blue-green", "gates": ["signed: ..."], "deployment": "<id>",
  *               "previousDigest": "sha256:...", "previousLedger": "sha256:...", "previousHash": "sha256:...",
  *               "hash": "sha256:..."}],
  *  "deployment": {"id": "...", "state": {...}, "updated": "..."}}
@@ -194,6 +194,7 @@ public final class LedgerFormat {
             n.put("forced", true);
         }
         putIfSet(n, "reason", event.reason());
+        putIfSet(n, "deployment", event.deployment());
         putIfSet(n, "previousDigest", previousDigest);
         putIfSet(n, "previousLedger", previousLedger);
         putIfSet(n, "previousHash", previousHash);
@@ -218,7 +219,8 @@ public final class LedgerFormat {
         try {
             event = new Event(Action.ofLabel(text(n, "action", version, where)), digest(n, "digest", version, where),
                     Outcome.ofLabel(text(n, "outcome", version, where)), text(n, "actor", version, where),
-                    textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates, reason, forced);
+                    textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates, reason, forced,
+                    textOrNull(n, "deployment"));
         } catch (EngineException e) {
             throw malformed(version, where + " is invalid: " + e.getMessage());
         }
