@@ -762,6 +762,8 @@ public final class RegistryClient {
         private ProgressListener listener = ProgressListener.NONE;
         private SSLContext sslContext;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Path dockerConfig;
+        private List<Path> helperPath;
 
         private Builder() {
         }
@@ -769,6 +771,27 @@ public final class RegistryClient {
         /** Credentials for one registry ({@code host[:port]}, {@code docker.io} for Docker Hub). */
         public Builder credentials(String registry, RegistryCredentials creds) {
             credentials.put(registry, creds);
+            return this;
+        }
+
+        /**
+         * Also takes credentials from Docker's config ({@code $DOCKER_CONFIG/config.json} or
+         * {@code ~/.docker/config.json}): credential helpers, the credential store and {@code auths} entries, for
+         * registries without explicit {@link #credentials}.
+         */
+        public Builder dockerConfig() {
+            return dockerConfig(DockerConfig.defaultLocation());
+        }
+
+        /** As {@link #dockerConfig()}, from the given file (a missing file gives no credentials). */
+        public Builder dockerConfig(Path configJson) {
+            this.dockerConfig = configJson;
+            return this;
+        }
+
+        /** Where credential helpers are looked for; PATH by default. For tests. */
+        Builder credentialHelperPath(List<Path> dirs) {
+            this.helperPath = List.copyOf(dirs);
             return this;
         }
 
@@ -816,8 +839,16 @@ public final class RegistryClient {
                 http.sslContext(sslContext);
             }
             Map<String, RegistryCredentials> creds = Map.copyOf(credentials);
-            Authenticator auth = new Authenticator(registry -> creds.getOrDefault(registry,
-                    RegistryCredentials.anonymous()));
+            DockerConfig docker = dockerConfig == null ? null
+                    : DockerConfig.load(dockerConfig, helperPath != null ? helperPath : DockerConfig.systemPath());
+            Authenticator auth = new Authenticator(registry -> {
+                RegistryCredentials explicit = creds.get(registry);
+                if (explicit != null) {
+                    return explicit;
+                }
+                return docker == null ? RegistryCredentials.anonymous()
+                        : docker.lookup(registry).orElse(RegistryCredentials.anonymous());
+            });
             String version = RegistryClient.class.getPackage().getImplementationVersion();
             Transport transport = new Transport(http.build(), new Hosts(insecure, loopbackInsecure), auth, retry,
                     listener, "immutable-delivery/" + (version == null ? "dev" : version));

@@ -211,7 +211,8 @@ final class Transport {
                     sleep(wait);
                     continue;
                 }
-                throw EngineException.outage("could not " + call.what() + ": registry " + Hosts.registryOf(uri)
+                throw EngineException.outage("could not " + call.what() + ": " + (call.registry() == null
+                        ? "the server " : "registry ") + Hosts.registryOf(uri)
                         + " " + describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : "")
                         + "; check that it is running and reachable, then try again", e);
             } catch (InterruptedException e) {
