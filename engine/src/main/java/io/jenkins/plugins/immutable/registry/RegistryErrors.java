@@ -35,7 +35,13 @@ final class RegistryErrors {
      */
     static EngineException of(HttpResponse<InputStream> response, String registry, String what) {
         int status = response.statusCode();
-        Parsed p = parse(Transport.readSmall(response, 64 * 1024, what));
+        byte[] body;
+        try {
+            body = Transport.readSmall(response, 64 * 1024, what);
+        } catch (EngineException unreadable) {
+            body = new byte[0]; // a HEAD answer, or a body already discarded: the status says enough
+        }
+        Parsed p = parse(body);
         String code = p.code() == null ? "" : p.code();
         String said = " (HTTP " + status + (code.isEmpty() ? "" : " " + code)
                 + (p.message() == null ? "" : ": " + p.message()) + ")";
