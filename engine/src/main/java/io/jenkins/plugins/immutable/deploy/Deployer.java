@@ -117,7 +117,7 @@ public final class Deployer {
             Instant now = clock.instant();
             DeploymentState state = new DeploymentState(UUID.randomUUID().toString(), environment, repository,
                     strategy.name(), from, live, to, track, replicas, stages, 0, true, Phase.RUNNING, 0, owner,
-                    previous.map(DeploymentState::revision).orElse(0L) + 1, now, now, now,
+                    previous.map(DeploymentState::revision).orElse(0L) + 1, now, now, now, now,
                     strategy.name() + " of " + to.shortForm() + " planned in " + stages.size() + " stages");
             save(state);
             listener.line(state.message() + (from == null ? "" : "; " + live.label() + " runs " + from.shortForm()));
@@ -141,7 +141,7 @@ public final class Deployer {
             }
             listener.line("resuming " + state + "; last step: " + state.message());
             DeploymentState mine = save(state.ownedBy(owner).with(state.stage(), state.stageDone(), state.phase(),
-                    state.holds(), clock.instant(), state.stageCompleted(), "resumed by " + owner));
+                    state.holds(), clock.instant(), state.stageCompleted(), state.since(), "resumed by " + owner));
             return run(mine, false);
         });
     }
@@ -190,7 +190,7 @@ public final class Deployer {
             Stage stage = state.currentStage();
             if (stage == null) {
                 state = save(state.with(state.stage(), true, Phase.SUCCEEDED, 0, clock.instant(),
-                        state.stageCompleted(), state.to().shortForm() + " runs alone in " + state.environment()));
+                        state.stageCompleted(), state.since(), state.to().shortForm() + " runs alone in " + state.environment()));
                 listener.line(state.message());
                 return state;
             }
@@ -201,7 +201,7 @@ public final class Deployer {
                     if (!awaitRetention) {
                         if (state.phase() != Phase.RETAINING) {
                             state = save(state.with(state.stage(), true, Phase.RETAINING, 0, clock.instant(),
-                                    state.stageCompleted(), "retaining until " + due + ", then " + stage.name()));
+                                    state.stageCompleted(), state.since(), "retaining until " + due + ", then " + stage.name()));
                             listener.line(state.message());
                         }
                         return state;
@@ -212,7 +212,7 @@ public final class Deployer {
                     }
                 }
                 state = save(state.with(state.stage(), false, Phase.RUNNING, state.holds(), clock.instant(),
-                        state.stageCompleted(), label));
+                        state.stageCompleted(), null, label));
             }
             listener.line(label);
             try {
@@ -220,12 +220,17 @@ public final class Deployer {
             } catch (EngineException e) {
                 return rollBack(state, label + " failed: " + e.getMessage());
             }
-            Instant reached = clock.instant();
             if (!stage.pause().isZero() || stage.analysis()) {
+                if (state.since() == null) {
+                    // The pause runs from when the traffic took effect; a resumed stage keeps its first time.
+                    state = save(state.with(state.stage(), false, Phase.RUNNING, state.holds(), clock.instant(),
+                            state.stageCompleted(), clock.instant(), "reached: " + label));
+                }
                 while (true) {
-                    if (!stage.pause().isZero()) {
-                        listener.line("holding " + stage.name() + " for " + stage.pause());
-                        if (!sleepUntil(clock.instant().plus(stage.pause()))) {
+                    Instant due = state.since().plus(stage.pause());
+                    if (clock.instant().isBefore(due)) {
+                        listener.line("holding " + stage.name() + " until " + due);
+                        if (!sleepUntil(due)) {
                             throw interrupted(state);
                         }
                     }
@@ -234,7 +239,7 @@ public final class Deployer {
                     }
                     CanaryDecision decision;
                     try {
-                        decision = analysis.judge(canaryStep(state, stage, reached));
+                        decision = analysis.judge(canaryStep(state, stage, state.since()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw interrupted(state);
@@ -251,11 +256,11 @@ public final class Deployer {
                         break;
                     }
                     state = save(state.with(state.stage(), false, Phase.RUNNING, state.holds() + 1, clock.instant(),
-                            state.stageCompleted(), "held at " + stage.name() + ": " + decision.reason()));
+                            state.stageCompleted(), clock.instant(), "held at " + stage.name() + ": " + decision.reason()));
                 }
             }
             state = save(state.with(state.stage() + 1, true, Phase.RUNNING, 0, clock.instant(), clock.instant(),
-                    "done: " + label));
+                    state.since(), "done: " + label));
         }
     }
 
@@ -263,7 +268,7 @@ public final class Deployer {
         Stage back = state.rollbackStage();
         if (state.phase() != Phase.ROLLING_BACK || !Objects.equals(state.message(), reason)) {
             state = save(state.with(state.stage(), state.stageDone(), Phase.ROLLING_BACK, 0, clock.instant(),
-                    state.stageCompleted(), reason));
+                    state.stageCompleted(), state.since(), reason));
         }
         listener.line("rolling back " + state.environment() + ": " + reason);
         listener.line(back.name());
@@ -275,7 +280,7 @@ public final class Deployer {
                     + "); fix the cause and resume it to finish the rollback", e);
         }
         state = save(state.with(state.stage(), state.stageDone(), Phase.ROLLED_BACK, 0, clock.instant(),
-                clock.instant(), "rolled back: " + reason));
+                clock.instant(), state.since(), "rolled back: " + reason));
         listener.line(state.from() == null ? "nothing of " + state.to().shortForm() + " runs any more"
                 : state.from().shortForm() + " runs alone again in " + state.environment());
         return state;

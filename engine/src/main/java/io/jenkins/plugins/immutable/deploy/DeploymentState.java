@@ -30,13 +30,16 @@ import java.util.Objects;
  * @param revision       the environment's journal revision this state was saved as
  * @param started        when it started
  * @param updated        when it was last saved
- * @param stageCompleted when the last stage completed (retention and pauses count from here)
+ * @param stageCompleted when the last stage completed (a retention counts from here)
+ * @param since          when the current stage's traffic took effect, or its last hold was decided: its pause runs
+ *                       from here, across a resume too, since the traffic stayed split while no process ran;
+ *                       {@code null} until the stage in progress is reached
  * @param message        the last thing that happened, for people
  */
 public record DeploymentState(String id, String environment, String repository, String strategy, Digest from,
                               Track live, Digest to, Track track, int replicas, List<Stage> stages, int stage,
                               boolean stageDone, Phase phase, int holds, String owner, long revision, Instant started,
-                              Instant updated, Instant stageCompleted, String message) {
+                              Instant updated, Instant stageCompleted, Instant since, String message) {
 
     public DeploymentState {
         Objects.requireNonNull(id, "id");
@@ -79,15 +82,15 @@ public record DeploymentState(String id, String environment, String repository, 
     }
 
     DeploymentState with(int newStage, boolean done, Phase newPhase, int newHolds, Instant now, Instant completed,
-                         String newMessage) {
+                         Instant newSince, String newMessage) {
         return new DeploymentState(id, environment, repository, strategy, from, live, to, track, replicas, stages,
-                newStage, done, newPhase, newHolds, owner, revision + 1, started, now, completed, newMessage);
+                newStage, done, newPhase, newHolds, owner, revision + 1, started, now, completed, newSince, newMessage);
     }
 
     /** The same deployment, now owned by {@code newOwner} (a process that resumes it). */
     DeploymentState ownedBy(String newOwner) {
         return new DeploymentState(id, environment, repository, strategy, from, live, to, track, replicas, stages,
-                stage, stageDone, phase, holds, newOwner, revision, started, updated, stageCompleted, message);
+                stage, stageDone, phase, holds, newOwner, revision, started, updated, stageCompleted, since, message);
     }
 
     @Override

@@ -94,7 +94,7 @@ public class DockerHostBlueGreenTest {
         DeploymentState unfinished = new DeploymentState("dead", env, images.repository(), "blue-green", images.v1,
                 Track.BLUE, images.v2, Track.GREEN, 1, new BlueGreen(Duration.ZERO).plan(new Situation(env, Track.BLUE,
                 images.v1, images.v2, 1, false, true, true)), 1, true, Phase.RUNNING, 0, "pid 1 on elsewhere",
-                done.revision() + 1, done.updated(), done.updated(), done.updated(), "done: stage 1/3");
+                done.revision() + 1, done.updated(), done.updated(), done.updated(), done.updated(), "done: stage 1/3");
         fixture.journal.save(unfinished);
         try {
             deployer.deploy(env, images.repository(), images.v2, 1, new BlueGreen(Duration.ZERO));

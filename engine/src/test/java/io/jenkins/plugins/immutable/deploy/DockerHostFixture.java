@@ -38,6 +38,7 @@ final class DockerHostFixture extends ExternalResource {
     HAProxyInstance haproxy;
     DockerHostTarget target;
     Path journalDir;
+    int[] ports;
     FileDeploymentJournal journal;
     private final String[] extraEnvironments;
 
@@ -71,7 +72,7 @@ final class DockerHostFixture extends ExternalResource {
         environments[0] = environment;
         System.arraycopy(extraEnvironments, 0, environments, 1, extraEnvironments.length);
         haproxy = HAProxyInstance.start(environments);
-        int[] ports = Ports.instanceBlock(20);
+        ports = Ports.instanceBlock(20);
         target = new DockerHostTarget(docker, "127.0.0.1", ports[0], ports[1], HEALTH);
         journalDir = Files.createTempDirectory("journal");
         journal = new FileDeploymentJournal(journalDir);

@@ -29,7 +29,7 @@ public class FileDeploymentJournalTest {
         return new DeploymentState("d1", "prod", "127.0.0.1:5101/team/app", "canary", OLD, Track.BLUE, NEW,
                 Track.GREEN, 2, Canary.of(Duration.ofMinutes(5), 5, 25).plan(new Situation("prod", Track.BLUE, OLD,
                 NEW, 2, false, true, true)), 1, false, Phase.RUNNING, 2, "pid 7 on ci", revision, t, t.plusSeconds(9),
-                t.plusSeconds(5), "held at canary 25%: marginal");
+                t.plusSeconds(5), t.plusSeconds(7), "held at canary 25%: marginal");
     }
 
     @Test
