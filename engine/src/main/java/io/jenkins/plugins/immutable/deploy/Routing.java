@@ -28,8 +28,11 @@ public record Routing(Map<Track, Integer> weights, List<Server> servers) {
      * @param weight  its effective weight (0 when it takes no new requests)
      * @param state   the router's word for its state ({@code ready}, {@code drain}, {@code maint}, {@code UP}...)
      * @param sessions requests or connections open through it now
+     * @param routed  whether the router is set to send it requests (ready, with a weight), whether or not it passes
+     *                its health check at this moment
      */
-    public record Server(String name, Track track, String address, int weight, String state, int sessions) {
+    public record Server(String name, Track track, String address, int weight, String state, int sessions,
+                         boolean routed) {
 
         /** Whether it takes new requests. */
         public boolean takesTraffic() {

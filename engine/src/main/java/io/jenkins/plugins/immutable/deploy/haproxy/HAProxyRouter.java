@@ -158,8 +158,10 @@ public final class HAProxyRouter implements TrafficRouter {
                     ? parseInt(row.get("weight")) : 0;
             Track track = trackOf(name);
             Map<String, String> state = servers.get(name);
+            int admin = parseInt(state.get("srv_admin_state"));
+            boolean routed = !isMaint(state) && (admin & 0x18) == 0 && parseInt(state.get("srv_uweight")) > 0;
             list.add(new Routing.Server(name, track, state.get("srv_addr") + ":" + state.get("srv_port"), weight,
-                    status, parseInt(row.get("scur"))));
+                    status, parseInt(row.get("scur")), routed));
             if (track != null && weight > 0) {
                 byTrack.merge(track, weight, Integer::sum);
                 total += weight;
