@@ -60,6 +60,12 @@ public sealed interface StrategyConfig extends Serializable {
             pause = Text.optional(pause) == null ? "30s" : pause.strip();
             Durations.parse(pause);
             analysis = Text.optional(analysis);
+            if (analysis != null && steps.stream().anyMatch(w -> w > 50 && w < 100)) {
+                // A judged canary runs a baseline with the same share beside it, so the canary can take half at most.
+                throw EngineException.badInput("canary steps " + steps + " go above 50 percent, but a canary judged by"
+                        + " the analysis '" + analysis + "' shares traffic with a baseline of the same weight; keep"
+                        + " the steps at or below 50 (after the last step the canary takes all traffic)");
+            }
             replicas = replicas == null ? 1 : replicas;
             if (replicas < 1) {
                 throw EngineException.badInput("canary replicas " + replicas + " must be 1 or more");

@@ -1,0 +1,421 @@
+package io.jenkins.plugins.immutable.config;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.AuthConfig;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.deploy.BlueGreen;
+import io.jenkins.plugins.immutable.deploy.Canary;
+import io.jenkins.plugins.immutable.deploy.DeploymentStrategy;
+import io.jenkins.plugins.immutable.deploy.DeploymentTarget;
+import io.jenkins.plugins.immutable.deploy.HealthCheck;
+import io.jenkins.plugins.immutable.deploy.Rolling;
+import io.jenkins.plugins.immutable.deploy.TrafficRouter;
+import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
+import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
+import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRouter;
+import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRuntime;
+import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.registry.RegistryCredentials;
+import io.jenkins.plugins.immutable.scan.Policy;
+import io.jenkins.plugins.immutable.scan.Scanner;
+import io.jenkins.plugins.immutable.scan.osv.OsvDatabase;
+import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.sign.TrustPolicy;
+import io.jenkins.plugins.immutable.sign.VerificationKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns a {@link DeliveryConfig} into live engine objects: the registry client with every configured login, the
+ * trusted keys and trust policies, signing keys, the scan policy and database, and per environment its deployment
+ * target, traffic router and strategy. The CLI and the Jenkins plugin both build their engine objects here, so that
+ * one configuration means the same thing in both.
+ *
+ * <p>Nothing is built until it is asked for, and each thing is built once per {@code Wiring} and shared: a caller that
+ * needs only the registry client (the plugin on an agent, a {@code scan} on the command line) resolves no signing key
+ * and connects to no Docker engine. Secrets pass from the {@link CredentialResolver} straight into the engine objects;
+ * this class never logs or keeps them beyond the registry client's own table. Close it to release Docker connections
+ * and the scan database.
+ */
+public final class Wiring implements AutoCloseable {
+
+    /** The Docker engine address of a {@code docker:} or {@code swarm:} target that names none, on Linux. */
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+    private final DeliveryConfig config;
+    private final CredentialResolver credentials;
+    private final ProgressListener listener;
+    private final String defaultDockerHost;
+    private final Path dockerConfig;
+    private final Path indexCache;
+    private final int retryAttempts;
+    private final Duration retryBackoff;
+
+    private final Map<String, Optional<RegistryCredentials>> logins = new LinkedHashMap<>();
+    private final Map<String, DockerClient> dockerClients = new LinkedHashMap<>();
+    private final Map<String, DeploymentTarget> targets = new LinkedHashMap<>();
+    private final Map<String, TrafficRouter> routers = new LinkedHashMap<>();
+    private RegistryClient registry;
+    private OsvDatabase database;
+    private List<VerificationKey> allTrustedKeys;
+    private boolean closed;
+
+    private Wiring(Builder b) {
+        this.config = b.config;
+        this.credentials = b.credentials;
+        this.listener = b.listener;
+        this.defaultDockerHost = b.dockerHost;
+        this.dockerConfig = b.dockerConfig;
+        this.indexCache = b.indexCache;
+        this.retryAttempts = b.retryAttempts;
+        this.retryBackoff = b.retryBackoff;
+    }
+
+    /** Starts a wiring of {@code config} whose secrets come from {@code credentials}. */
+    public static Builder builder(DeliveryConfig config, CredentialResolver credentials) {
+        return new Builder(config, credentials);
+    }
+
+    public DeliveryConfig config() {
+        return config;
+    }
+
+    public ProgressListener listener() {
+        return listener;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- registry
+
+    /**
+     * The one registry client for this configuration: every configured registry's login (registries not listed, or
+     * listed without credentials, are used anonymously or with Docker's config when the builder was given one), plain
+     * HTTP where {@code insecure} says so, bounded retries reported to the listener.
+     */
+    public synchronized RegistryClient registry() {
+        requireOpen();
+        if (registry == null) {
+            RegistryClient.Builder b = RegistryClient.builder().listener(listener)
+                    .retries(retryAttempts, retryBackoff);
+            for (RegistryConfig r : config.registries()) {
+                registryCredentials(r.host()).ifPresent(c -> b.credentials(r.host(), c));
+                if (r.insecure()) {
+                    b.insecure(r.host());
+                }
+            }
+            if (dockerConfig != null) {
+                b.dockerConfig(dockerConfig);
+            }
+            registry = b.build();
+        }
+        return registry;
+    }
+
+    /**
+     * The login configured for a registry ({@code host[:port]}), resolved once; empty when the configuration names
+     * none or the resolver has none for it (the registry is then used anonymously, or through Docker's config).
+     */
+    public synchronized Optional<RegistryCredentials> registryCredentials(String host) {
+        requireOpen();
+        return logins.computeIfAbsent(host, h -> config.registry(h)
+                .flatMap(r -> Optional.ofNullable(credentials.registry(h, r.credentialsId())))
+                .filter(c -> !c.isAnonymous()));
+    }
+
+    /**
+     * Every configured registry's login by host, for engines that push or pull themselves (the Docker engine in
+     * {@code bake}, the deployment targets).
+     */
+    public Map<String, RegistryCredentials> registryCredentials() {
+        Map<String, RegistryCredentials> all = new LinkedHashMap<>();
+        for (RegistryConfig r : config.registries()) {
+            registryCredentials(r.host()).ifPresent(c -> all.put(r.host(), c));
+        }
+        return Map.copyOf(all);
+    }
+
+    // -------------------------------------------------------------------------------------------------------- keys
+
+    /** Every trusted public key of {@code signing.trustedKeys}, in order (a PEM may hold several). */
+    public synchronized List<VerificationKey> trustedKeys() {
+        if (allTrustedKeys == null) {
+            List<VerificationKey> keys = new ArrayList<>();
+            for (SigningConfig.TrustedKeyConfig k : config.signing().trustedKeys()) {
+                keys.addAll(keysOf(k));
+            }
+            allTrustedKeys = List.copyOf(keys);
+        }
+        return allTrustedKeys;
+    }
+
+    /** The public keys of the trusted keys with these ids; an unknown id is BAD_INPUT naming the known ones. */
+    public List<VerificationKey> trustedKeys(Collection<String> ids) {
+        LinkedHashSet<VerificationKey> keys = new LinkedHashSet<>();
+        for (String id : ids) {
+            SigningConfig.TrustedKeyConfig k = config.signing().trustedKey(id).orElseThrow(() ->
+                    EngineException.badInput("there is no trusted key '" + id + "'; configured: "
+                            + names(config.signing().trustedKeys().stream().map(SigningConfig.TrustedKeyConfig::id)
+                            .toList()) + ". Add it under signing.trustedKeys"));
+            keys.addAll(keysOf(k));
+        }
+        return List.copyOf(keys);
+    }
+
+    /**
+     * What {@code verify} and the gates trust: the keys with these ids, or every trusted key when {@code ids} is
+     * empty; BAD_INPUT when that leaves no key at all.
+     */
+    public TrustPolicy trustPolicy(Collection<String> ids) {
+        List<VerificationKey> keys = ids.isEmpty() ? trustedKeys() : trustedKeys(ids);
+        if (keys.isEmpty()) {
+            throw EngineException.badInput("no trusted public key is configured to verify with; add the signer's"
+                    + " public key under signing.trustedKeys (or give one with --key cosign.pub)");
+        }
+        return TrustPolicy.of(keys);
+    }
+
+    /**
+     * Opens the signing key {@code id} of {@code signing.keys} through the credential resolver; the caller closes it
+     * as soon as it has signed. An unknown id is BAD_INPUT naming the configured ones.
+     */
+    public SigningKey signingKey(String id) {
+        SigningConfig.SigningKeyConfig key = config.signing().key(id).orElseThrow(() ->
+                EngineException.badInput("there is no signing key '" + id + "'; configured: "
+                        + names(config.signing().keys().stream().map(SigningConfig.SigningKeyConfig::id).toList())
+                        + ". Add it under signing.keys"));
+        return Objects.requireNonNull(credentials.signingKey(key), "the credential resolver returned no key");
+    }
+
+    private static List<VerificationKey> keysOf(SigningConfig.TrustedKeyConfig k) {
+        return VerificationKey.allFromPem(k.publicKey(), "trusted key '" + k.id() + "'");
+    }
+
+    // -------------------------------------------------------------------------------------------------------- scan
+
+    /** The scan policy of {@code scan}: failOn, failOnFixableOnly and the ignore list. */
+    public Policy scanPolicy() {
+        return config.scan().policy();
+    }
+
+    /**
+     * The OSV database of {@code scan.database}, opened (and indexed) once and shared; BAD_INPUT when none is
+     * configured.
+     */
+    public synchronized OsvDatabase scanDatabase() {
+        requireOpen();
+        if (database == null) {
+            String location = config.scan().database();
+            if (location == null) {
+                throw EngineException.badInput("no vulnerability database is configured: set scan.database to a"
+                        + " directory or zip of OSV JSON files (osv.dev publishes one per ecosystem,"
+                        + " <Ecosystem>/all.zip)");
+            }
+            database = OsvDatabase.open(Path.of(location), indexCache, listener);
+        }
+        return database;
+    }
+
+    /** A scanner over {@link #scanDatabase()} reporting to the listener. */
+    public Scanner scanner() {
+        return new Scanner(scanDatabase(), listener);
+    }
+
+    // ------------------------------------------------------------------------------------------------- environments
+
+    /** The environment's configuration by name; BAD_INPUT listing the configured ones when there is none. */
+    public EnvironmentConfig environment(String name) {
+        return config.environment(name);
+    }
+
+    /** Where the environment's instances run, built once per environment. */
+    public synchronized DeploymentTarget target(String environment) {
+        requireOpen();
+        DeploymentTarget existing = targets.get(environment);
+        if (existing != null) {
+            return existing;
+        }
+        EnvironmentConfig env = config.environment(environment);
+        DeploymentTarget target;
+        if (env.target() instanceof TargetConfig.Docker d) {
+            TargetConfig.PortRange ports = TargetConfig.PortRange.parse(d.ports());
+            target = new DockerHostTarget(docker(d.host()), d.address(), ports.first(), ports.last(),
+                    healthCheck(d.healthCheck()), Map.of(), pullAuth(env));
+        } else {
+            String kind = env.target() instanceof TargetConfig.Swarm ? "swarm" : "kubernetes";
+            throw EngineException.badInput("environment '" + environment + "' uses the " + kind + " target, which this"
+                    + " build cannot deploy to yet; use a docker target");
+        }
+        targets.put(environment, target);
+        return target;
+    }
+
+    /** What splits the environment's traffic: its router, or {@link TrafficRouter#NONE} when it names none. */
+    public synchronized TrafficRouter router(String environment) {
+        requireOpen();
+        TrafficRouter existing = routers.get(environment);
+        if (existing != null) {
+            return existing;
+        }
+        EnvironmentConfig env = config.environment(environment);
+        TrafficRouter router;
+        if (env.router() == null) {
+            router = TrafficRouter.NONE;
+        } else if (env.router() instanceof RouterConfig.Haproxy h) {
+            router = new HAProxyRouter(new HAProxyRuntime(Path.of(h.socket())));
+        } else {
+            throw EngineException.badInput("environment '" + environment + "' uses the kubernetes router, which this"
+                    + " build cannot drive yet; use haproxy");
+        }
+        routers.put(environment, router);
+        return router;
+    }
+
+    /** The environment's own strategy, as the deployment engine runs it. */
+    public DeploymentStrategy strategy(String environment) {
+        return strategy(config.environment(environment).strategy());
+    }
+
+    /**
+     * A strategy written as configuration (also how a Pipeline step's or a command line's strategy argument becomes
+     * the engine's). A canary judged by an analysis template runs a baseline beside it, so that the judge compares
+     * new instances with new instances.
+     */
+    public static DeploymentStrategy strategy(StrategyConfig strategy) {
+        if (strategy instanceof StrategyConfig.Rolling r) {
+            return new Rolling(r.batch());
+        }
+        if (strategy instanceof StrategyConfig.BlueGreen b) {
+            return new BlueGreen(Durations.parse(b.retention()));
+        }
+        StrategyConfig.Canary c = (StrategyConfig.Canary) strategy;
+        Duration pause = Durations.parse(c.pause());
+        return new Canary(c.steps().stream().map(w -> new Canary.Step(w, pause)).toList(), c.replicas(),
+                c.analysis() != null);
+    }
+
+    private HealthCheck healthCheck(String path) {
+        return new HealthCheck(path, HealthCheck.DEFAULT.timeout(), HealthCheck.DEFAULT.interval());
+    }
+
+    private DockerClient docker(String host) {
+        String address = host != null ? host : defaultDockerHost;
+        return dockerClients.computeIfAbsent(address, DockerClients::connect);
+    }
+
+    /** The Docker engine pulls the environment's images itself, so it gets the repository's registry login. */
+    private AuthConfig pullAuth(EnvironmentConfig env) {
+        String host = env.repositoryRef().registry();
+        return registryCredentials(host).map(c -> dockerAuth(host, c)).orElse(null);
+    }
+
+    /** docker-java's form of a registry login. Never logged. */
+    public static AuthConfig dockerAuth(String host, RegistryCredentials c) {
+        AuthConfig auth = new AuthConfig().withRegistryAddress(host);
+        return switch (c.kind()) {
+            case USERNAME_PASSWORD -> auth.withUsername(c.username()).withPassword(c.secret());
+            case IDENTITY_TOKEN -> auth.withUsername(c.username()).withIdentityToken(c.secret());
+            case BEARER_TOKEN -> auth.withRegistrytoken(c.secret());
+            case ANONYMOUS -> null;
+        };
+    }
+
+    // ----------------------------------------------------------------------------------------------------- helpers
+
+    private static String names(List<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Wiring was closed");
+        }
+    }
+
+    /** Releases the Docker connections and the scan database; the registry client holds nothing to release. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (DockerClient d : dockerClients.values()) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                listener.line("closing the Docker connection failed: " + e.getMessage());
+            }
+        }
+        dockerClients.clear();
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    /** Configures a {@link Wiring}. */
+    public static final class Builder {
+        private final DeliveryConfig config;
+        private final CredentialResolver credentials;
+        private ProgressListener listener = ProgressListener.NONE;
+        private String dockerHost = DEFAULT_DOCKER_HOST;
+        private Path dockerConfig;
+        private Path indexCache;
+        private int retryAttempts = 5;
+        private Duration retryBackoff = Duration.ofMillis(250);
+
+        private Builder(DeliveryConfig config, CredentialResolver credentials) {
+            this.config = Objects.requireNonNull(config, "config");
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+        }
+
+        /** Where engine objects report progress; nothing by default. */
+        public Builder listener(ProgressListener value) {
+            this.listener = value == null ? ProgressListener.NONE : value;
+            return this;
+        }
+
+        /**
+         * The Docker engine of targets that name no {@code host}: the DOCKER_HOST of the machine that deploys (the
+         * CLI's environment, the Jenkins agent's). Null keeps {@link #DEFAULT_DOCKER_HOST}.
+         */
+        public Builder dockerHost(String value) {
+            this.dockerHost = value == null || value.isBlank() ? DEFAULT_DOCKER_HOST : value.strip();
+            return this;
+        }
+
+        /**
+         * Also use Docker's {@code config.json} (credential helpers, credsStore, auths) for registries the
+         * configuration gives no login for. The CLI does; Jenkins keeps to its credentials store.
+         */
+        public Builder dockerConfig(Path configJson) {
+            this.dockerConfig = configJson;
+            return this;
+        }
+
+        /** Where the OSV database's index is cached between processes; none by default. */
+        public Builder scanIndexCache(Path dir) {
+            this.indexCache = dir;
+            return this;
+        }
+
+        /** Registry retries: attempts and first backoff (doubling); 5 and 250 ms by default. */
+        public Builder registryRetries(int attempts, Duration firstBackoff) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1");
+            }
+            this.retryAttempts = attempts;
+            this.retryBackoff = Objects.requireNonNull(firstBackoff, "firstBackoff");
+            return this;
+        }
+
+        public Wiring build() {
+            return new Wiring(this);
+        }
+    }
+}

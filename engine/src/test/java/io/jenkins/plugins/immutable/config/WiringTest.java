@@ -1,0 +1,179 @@
+package io.jenkins.plugins.immutable.config;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.deploy.BlueGreen;
+import io.jenkins.plugins.immutable.deploy.Canary;
+import io.jenkins.plugins.immutable.deploy.Rolling;
+import io.jenkins.plugins.immutable.deploy.TrafficRouter;
+import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.registry.RegistryCredentials;
+import io.jenkins.plugins.immutable.scan.Severity;
+import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.testing.Stack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.Test;
+
+public class WiringTest {
+
+    private final SigningKey releaseKey = SigningKey.generate();
+    private final List<String> resolved = new ArrayList<>();
+
+    /** A resolver that hands out the stack's auth registry password and one signing key, and notes what it was asked. */
+    private final CredentialResolver resolver = new CredentialResolver() {
+        @Override
+        public RegistryCredentials registry(String host, String credentialsId) {
+            resolved.add(host + "=" + credentialsId);
+            return "stack-auth".equals(credentialsId)
+                    ? RegistryCredentials.basic(Stack.authRegistryUser(), Stack.authRegistryPassword()) : null;
+        }
+
+        @Override
+        public SigningKey signingKey(SigningConfig.SigningKeyConfig key) {
+            resolved.add("key=" + key.credentialsId());
+            return releaseKey;
+        }
+    };
+
+    private DeliveryConfig config(String environmentsAndMore) {
+        return ConfigYaml.parse("""
+                registries:
+                  - host: %s
+                    credentialsId: stack-auth
+                signing:
+                  keys:
+                    - { id: release, credentialsId: release-key }
+                  trustedKeys:
+                    - id: release
+                      publicKey: |
+                %s
+                scan:
+                  database: %s
+                  failOn: medium
+                %s
+                """.formatted(Stack.authRegistry(), releaseKey.publicKey().toPem().indent(8).stripTrailing(),
+                osvDatabase(), environmentsAndMore), "immutable.yaml");
+    }
+
+    @Test
+    public void registryClientLogsInWithTheConfiguredCredentialsAndNothingIsResolvedBeforeItIsNeeded() {
+        try (Wiring wiring = Wiring.builder(config(""), resolver).build()) {
+            assertTrue("built lazily: " + resolved, resolved.isEmpty());
+            Repository repo = Repository.parse(Stack.authRegistry() + "/" + Stack.uniqueRepository("wiring"));
+            assertEquals(List.of(), wiring.registry().listTags(repo));
+            assertEquals(List.of(Stack.authRegistry() + "=stack-auth"), resolved);
+            assertSame(wiring.registry(), wiring.registry());
+            assertEquals(Set.of(Stack.authRegistry()), wiring.registryCredentials().keySet());
+        }
+    }
+
+    @Test
+    public void registryWithoutItsCredentialsIsRefusedWithAClearError() {
+        CredentialResolver none = new CredentialResolver() {
+            @Override
+            public RegistryCredentials registry(String host, String credentialsId) {
+                return null;
+            }
+
+            @Override
+            public SigningKey signingKey(SigningConfig.SigningKeyConfig key) {
+                throw new AssertionError("not asked");
+            }
+        };
+        try (Wiring wiring = Wiring.builder(config(""), none).build()) {
+            Repository repo = Repository.parse(Stack.authRegistry() + "/" + Stack.uniqueRepository("wiring"));
+            EngineException e = assertThrows(EngineException.class, () -> wiring.registry().listTags(repo));
+            assertEquals(EngineException.Kind.BAD_INPUT, e.kind());
+        }
+    }
+
+    @Test
+    public void keysAreFoundByIdAndUnknownIdsNameTheConfiguredOnes() {
+        try (Wiring wiring = Wiring.builder(config(""), resolver).build()) {
+            assertEquals(List.of(releaseKey.publicKey()), wiring.trustedKeys(List.of("release")));
+            assertEquals(List.of(releaseKey.publicKey()), wiring.trustPolicy(List.of()).keys());
+            assertSame(releaseKey, wiring.signingKey("release"));
+            EngineException e = assertThrows(EngineException.class, () -> wiring.signingKey("nightly"));
+            assertTrue(e.getMessage(), e.getMessage().contains("no signing key 'nightly'; configured: release"));
+            e = assertThrows(EngineException.class, () -> wiring.trustedKeys(List.of("ops")));
+            assertTrue(e.getMessage(), e.getMessage().contains("no trusted key 'ops'; configured: release"));
+        }
+    }
+
+    @Test
+    public void scanPolicyAndDatabaseComeFromTheScanSection() {
+        try (Wiring wiring = Wiring.builder(config(""), resolver).build()) {
+            assertEquals(Severity.MEDIUM, wiring.scanPolicy().failAt());
+            assertTrue(wiring.scanDatabase().info().records() > 0);
+            assertSame(wiring.scanDatabase(), wiring.scanDatabase());
+        }
+        try (Wiring wiring = Wiring.builder(DeliveryConfig.EMPTY, resolver).build()) {
+            EngineException e = assertThrows(EngineException.class, wiring::scanDatabase);
+            assertTrue(e.getMessage(), e.getMessage().contains("set scan.database"));
+        }
+    }
+
+    @Test
+    public void strategiesBecomeTheDeploymentEnginesOwn() {
+        assertEquals(new Rolling(2), Wiring.strategy(new StrategyConfig.Rolling(2)));
+        assertEquals(new BlueGreen(Duration.ofMinutes(10)), Wiring.strategy(new StrategyConfig.BlueGreen(null)));
+        Canary judged = (Canary) Wiring.strategy(new StrategyConfig.Canary(List.of(10, 50), "20s", "default", 2));
+        assertEquals(List.of(new Canary.Step(10, Duration.ofSeconds(20)), new Canary.Step(50, Duration.ofSeconds(20))),
+                judged.steps());
+        assertEquals(2, judged.canaryReplicas());
+        assertTrue("a judged canary runs a baseline to compare with", judged.baseline());
+        assertFalse(((Canary) Wiring.strategy(new StrategyConfig.Canary(List.of(10, 90), "1s", null, 1))).baseline());
+        EngineException e = assertThrows(EngineException.class,
+                () -> new StrategyConfig.Canary(List.of(25, 75), "1s", "default", 1));
+        assertTrue(e.getMessage(), e.getMessage().contains("at or below 50"));
+    }
+
+    @Test
+    public void environmentsGetTheirTargetAndRouterOnTheStack() {
+        String yaml = """
+                environments:
+                  - name: wiring-dev
+                    repository: %s/%s
+                    target:
+                      docker: { ports: "28900-28919" }
+                    router:
+                      haproxy: { socket: %s }
+                  - name: wiring-prod
+                    repository: %s/%s
+                    target:
+                      docker: { host: "%s", ports: "28920-28939" }
+                """.formatted(Stack.registry(), Stack.uniqueRepository("wiring"), Stack.haproxySocket(),
+                Stack.authRegistry(), Stack.uniqueRepository("wiring"), Stack.dockerHost());
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).dockerHost(Stack.dockerHost()).build()) {
+            assertEquals(List.of(), wiring.target("wiring-dev").instances("wiring-dev"));
+            assertSame(wiring.target("wiring-dev"), wiring.target("wiring-dev"));
+            assertTrue(wiring.router("wiring-dev").describe(), wiring.router("wiring-dev").describe()
+                    .contains("HAProxy"));
+            assertSame(TrafficRouter.NONE, wiring.router("wiring-prod"));
+            assertEquals(List.of(), wiring.target("wiring-prod").instances("wiring-prod"));
+            assertTrue("the prod repository's registry login is resolved for the engine's pulls: " + resolved,
+                    resolved.contains(Stack.authRegistry() + "=stack-auth"));
+            EngineException e = assertThrows(EngineException.class, () -> wiring.target("qa"));
+            assertTrue(e.getMessage(), e.getMessage().contains("configured: wiring-dev, wiring-prod"));
+        }
+    }
+
+    private static String osvDatabase() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path db = dir.resolve("testdata/osv-db");
+            if (db.toFile().isDirectory()) {
+                return db.toString();
+            }
+        }
+        throw new IllegalStateException("testdata/osv-db not found above " + Path.of("").toAbsolutePath());
+    }
+}
