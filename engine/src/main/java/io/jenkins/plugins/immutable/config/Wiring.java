@@ -2,6 +2,8 @@ package io.jenkins.plugins.immutable.config;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AuthConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
@@ -15,6 +17,9 @@ import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
 import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
 import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRouter;
 import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRuntime;
+import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesServiceRouter;
+import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesTarget;
+import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Policy;
@@ -52,6 +57,15 @@ public final class Wiring implements AutoCloseable {
     /** The Docker engine address of a {@code docker:} or {@code swarm:} target that names none, on Linux. */
     public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
+    /** The port of the Service a {@code kubernetes:} router puts in front of an environment. */
+    public static final int KUBERNETES_SERVICE_PORT = 80;
+
+    /** A swarm target's port range: two port bases of 100 for each of blue, green and baseline. */
+    static final int SWARM_PORTS = 600;
+
+    /** How long Swarm watches each updated task before it moves on. */
+    private static final Duration SWARM_MONITOR = Duration.ofSeconds(5);
+
     private final DeliveryConfig config;
     private final CredentialResolver credentials;
     private final ProgressListener listener;
@@ -66,6 +80,7 @@ public final class Wiring implements AutoCloseable {
     private final Map<String, DeploymentTarget> targets = new LinkedHashMap<>();
     private final Map<String, TrafficRouter> routers = new LinkedHashMap<>();
     private RegistryClient registry;
+    private KubernetesClient kubernetes;
     private OsvDatabase database;
     private List<VerificationKey> allTrustedKeys;
     private boolean closed;
@@ -249,10 +264,20 @@ public final class Wiring implements AutoCloseable {
             TargetConfig.PortRange ports = TargetConfig.PortRange.parse(d.ports());
             target = new DockerHostTarget(docker(d.host()), d.address(), ports.first(), ports.last(),
                     healthCheck(d.healthCheck()), Map.of(), pullAuth(env));
+        } else if (env.target() instanceof TargetConfig.Swarm sw) {
+            TargetConfig.PortRange ports = TargetConfig.PortRange.parse(sw.ports());
+            if (ports.first() % 100 != 0 || ports.last() - ports.first() + 1 < SWARM_PORTS) {
+                throw EngineException.badInput("environment '" + environment + "': a swarm target needs "
+                        + SWARM_PORTS + " ports starting at a multiple of 100 (two port bases for each of blue, green"
+                        + " and baseline), e.g. " + "24200-24799; got " + sw.ports());
+            }
+            String host = sw.host() != null ? sw.host() : defaultDockerHost;
+            target = new SwarmTarget(docker(host), addressOf(host), ports.first(), healthCheck(sw.healthCheck()),
+                    SWARM_MONITOR);
         } else {
-            String kind = env.target() instanceof TargetConfig.Swarm ? "swarm" : "kubernetes";
-            throw EngineException.badInput("environment '" + environment + "' uses the " + kind + " target, which this"
-                    + " build cannot deploy to yet; use a docker target");
+            TargetConfig.Kubernetes k = (TargetConfig.Kubernetes) env.target();
+            target = new KubernetesTarget(kubernetes(), k.namespace(), k.containerPort(),
+                    healthCheck(k.healthCheck()));
         }
         targets.put(environment, target);
         return target;
@@ -272,8 +297,12 @@ public final class Wiring implements AutoCloseable {
         } else if (env.router() instanceof RouterConfig.Haproxy h) {
             router = new HAProxyRouter(new HAProxyRuntime(Path.of(h.socket())));
         } else {
-            throw EngineException.badInput("environment '" + environment + "' uses the kubernetes router, which this"
-                    + " build cannot drive yet; use haproxy");
+            if (!(env.target() instanceof TargetConfig.Kubernetes k)) {
+                throw EngineException.badInput("environment '" + environment + "' routes with a Kubernetes Service,"
+                        + " which only fronts a kubernetes target; use the haproxy router for a docker target");
+            }
+            router = new KubernetesServiceRouter(kubernetes(), k.namespace(), KUBERNETES_SERVICE_PORT,
+                    k.containerPort());
         }
         routers.put(environment, router);
         return router;
@@ -304,6 +333,24 @@ public final class Wiring implements AutoCloseable {
 
     private HealthCheck healthCheck(String path) {
         return new HealthCheck(path, HealthCheck.DEFAULT.timeout(), HealthCheck.DEFAULT.interval());
+    }
+
+    /** Where a Swarm node's published ports are reached: the engine's host for tcp://, loopback for a socket. */
+    private static String addressOf(String dockerHost) {
+        if (dockerHost.startsWith("tcp://")) {
+            String rest = dockerHost.substring("tcp://".length());
+            int colon = rest.lastIndexOf(':');
+            return colon > 0 ? rest.substring(0, colon) : rest;
+        }
+        return "127.0.0.1";
+    }
+
+    /** One Kubernetes client per Wiring, configured from the usual places (KUBECONFIG, ~/.kube/config, in-cluster). */
+    private KubernetesClient kubernetes() {
+        if (kubernetes == null) {
+            kubernetes = new KubernetesClientBuilder().build();
+        }
+        return kubernetes;
     }
 
     private DockerClient docker(String host) {
@@ -352,6 +399,10 @@ public final class Wiring implements AutoCloseable {
             }
         }
         dockerClients.clear();
+        if (kubernetes != null) {
+            kubernetes.close();
+            kubernetes = null;
+        }
         if (database != null) {
             database.close();
             database = null;

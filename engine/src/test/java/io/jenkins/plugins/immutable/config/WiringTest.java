@@ -167,6 +167,29 @@ public class WiringTest {
         }
     }
 
+    @Test
+    public void swarmTargetsNeedSixHundredPortsFromAHundredAndRunOnTheStacksSwarm() {
+        String yaml = """
+                environments:
+                  - name: wiring-swarm
+                    repository: %s/%s
+                    target:
+                      swarm: { ports: "28200-28799" }
+                    strategy:
+                      rolling: { batch: 1 }
+                  - name: wiring-narrow
+                    repository: %s/%s
+                    target:
+                      swarm: { ports: "28150-28199" }
+                """.formatted(Stack.registry(), Stack.uniqueRepository("wiring"), Stack.registry(),
+                Stack.uniqueRepository("wiring"));
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).dockerHost(Stack.dockerHost()).build()) {
+            assertEquals(List.of(), wiring.target("wiring-swarm").instances("wiring-swarm"));
+            EngineException e = assertThrows(EngineException.class, () -> wiring.target("wiring-narrow"));
+            assertTrue(e.getMessage(), e.getMessage().contains("needs 600 ports starting at a multiple of 100"));
+        }
+    }
+
     private static String osvDatabase() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path db = dir.resolve("testdata/osv-db");
