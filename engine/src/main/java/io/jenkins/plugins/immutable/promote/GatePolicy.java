@@ -1,0 +1,36 @@
+package io.jenkins.plugins.immutable.promote;
+
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.attest.ProvenancePolicy;
+import io.jenkins.plugins.immutable.sign.VerificationKey;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The gates of an environment (the engine form of the configuration's {@code gates} block).
+ *
+ * @param signedBy     keys one of which must have signed the digest; empty = no signature gate
+ * @param scanMaxAge   a scan attestation for the digest, whose policy passed, no older than this; null = no scan gate
+ * @param fromPrevious the digest must have been deployed in the previous environment (the first has none)
+ * @param approval     a person must approve, through the {@link ApprovalHook}
+ * @param provenance   a provenance attestation must meet this policy; null = no provenance gate
+ * @param attestedBy   keys trusted to sign the scan and provenance attestations
+ */
+public record GatePolicy(List<VerificationKey> signedBy, Duration scanMaxAge, boolean fromPrevious, boolean approval,
+        ProvenancePolicy provenance, List<VerificationKey> attestedBy) {
+
+    /** Only the promotion order is enforced. */
+    public static final GatePolicy ORDER_ONLY = new GatePolicy(List.of(), null, true, false, null, List.of());
+
+    public GatePolicy {
+        signedBy = signedBy == null ? List.of() : List.copyOf(signedBy);
+        attestedBy = attestedBy == null ? List.of() : List.copyOf(attestedBy);
+        if (scanMaxAge != null && (scanMaxAge.isNegative() || scanMaxAge.isZero())) {
+            throw EngineException.badInput("the scan gate's maximum age must be positive, not " + scanMaxAge);
+        }
+        if ((scanMaxAge != null || provenance != null) && attestedBy.isEmpty()) {
+            throw EngineException.badInput("the scan and provenance gates verify attestations: give the public keys"
+                    + " trusted to sign them");
+        }
+    }
+}

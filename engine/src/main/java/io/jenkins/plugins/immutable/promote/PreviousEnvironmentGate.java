@@ -1,0 +1,73 @@
+package io.jenkins.plugins.immutable.promote;
+
+import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.ledger.Action;
+import io.jenkins.plugins.immutable.ledger.LedgerEntry;
+import io.jenkins.plugins.immutable.ledger.LedgerHistory;
+import io.jenkins.plugins.immutable.ledger.Outcome;
+import java.util.List;
+
+/**
+ * Passes when the digest came through the previous environment: its ledger records the digest deployed, and its
+ * latest word on the digest is still good (not failed there, not rolled back from there since).
+ */
+public final class PreviousEnvironmentGate implements Gate {
+
+    public static final String NAME = "previous-environment";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public GateResult check(GateContext c) {
+        String env = c.environment().name();
+        if (c.previous() == null) {
+            return GateResult.pass(NAME, env + " is the first environment of the promotion order");
+        }
+        String prev = c.previous().name();
+        Digest digest = c.digest();
+        LedgerHistory history = c.previousHistory();
+        LedgerEntry verdict = latestWordOn(history.entries(), digest);
+        if (verdict == null) {
+            return GateResult.refuse(NAME, digest.shortForm() + " was never deployed to " + prev + " (its ledger has no"
+                    + " entry for it): promote it to " + prev + " first; " + env + " takes only digests that came"
+                    + " through " + prev);
+        }
+        if (verdict.outcome() == Outcome.FAILED && verdict.digest().equals(digest)) {
+            return GateResult.refuse(NAME, digest.shortForm() + " failed in " + prev + " (entry #" + verdict.sequence()
+                    + " at " + verdict.time() + (verdict.reason() == null ? "" : ": " + verdict.reason())
+                    + "): promote it to " + prev + " again and let it succeed there, or promote a fixed digest");
+        }
+        if (!verdict.digest().equals(digest)) {
+            return GateResult.refuse(NAME, prev + " was rolled back from " + digest.shortForm() + " (entry #"
+                    + verdict.sequence() + " at " + verdict.time() + " by " + verdict.actor()
+                    + "): a digest rolled back from " + prev + " does not go on to " + env
+                    + "; promote it to " + prev + " again if it was not at fault");
+        }
+        if (!history.deployed(digest)) {
+            return GateResult.refuse(NAME, digest.shortForm() + " was only rolled back to in " + prev
+                    + ", never promoted there: promote it to " + prev + " first");
+        }
+        return GateResult.pass(NAME, "deployed in " + prev + " (entry #" + verdict.sequence() + " at "
+                + verdict.time() + " by " + verdict.actor() + ")");
+    }
+
+    /**
+     * The newest entry that says something about the digest: deployed or rolled back to (good), failed (bad), or a
+     * rollback away from it (bad); null when the ledger never mentions it.
+     */
+    private static LedgerEntry latestWordOn(List<LedgerEntry> entries, Digest digest) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            LedgerEntry e = entries.get(i);
+            if (e.digest().equals(digest)) {
+                return e;
+            }
+            if (e.action() == Action.ROLLBACK && e.outcome().makesLive() && digest.equals(e.previousDigest())) {
+                return e;
+            }
+        }
+        return null;
+    }
+}
