@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An HAProxy of a test's own, started and stopped with scripts/haproxy, with one frontend per environment. */
-final class HAProxyInstance implements AutoCloseable {
+public final class HAProxyInstance implements AutoCloseable {
 
     private final Path dir;
     private final int statsPort;
@@ -26,7 +26,7 @@ final class HAProxyInstance implements AutoCloseable {
     }
 
     /** Starts one with a frontend per environment, on free ports of the deploy tests' range. */
-    static HAProxyInstance start(String... environments) throws IOException, InterruptedException {
+    public static HAProxyInstance start(String... environments) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("haproxy");
         List<String> args = new ArrayList<>(List.of(Stack.script("haproxy").toString(), "up", dir.toString()));
         int stats = Ports.free();
@@ -41,15 +41,15 @@ final class HAProxyInstance implements AutoCloseable {
         return new HAProxyInstance(dir, stats, frontends);
     }
 
-    HAProxyRuntime runtime() {
+    public HAProxyRuntime runtime() {
         return new HAProxyRuntime(dir.resolve("admin.sock"));
     }
 
-    HAProxyRouter router() {
+    public HAProxyRouter router() {
         return new HAProxyRouter(runtime());
     }
 
-    int frontend(String environment) {
+    public int frontend(String environment) {
         return frontends.get(environment);
     }
 

@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports in the deploy tests' range (TEAM.md: deploy/ledger/promote 24000-25999). */
-final class Ports {
+public final class Ports {
 
     /** Routers (HAProxy frontends) take ports from here; instances from {@link #INSTANCES_FIRST} on. */
     private static final int ROUTERS_FIRST = 25500;
@@ -17,7 +17,7 @@ final class Ports {
     private Ports() {
     }
 
-    static int free() {
+    public static int free() {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(ROUTERS_FIRST, ROUTERS_LAST + 1);
             try (ServerSocket socket = new ServerSocket()) {
@@ -31,7 +31,7 @@ final class Ports {
     }
 
     /** A random block of {@code size} instance ports, so concurrent test runs rarely meet (the target skips taken ones). */
-    static int[] instanceBlock(int size) {
+    public static int[] instanceBlock(int size) {
         int blocks = (25400 - INSTANCES_FIRST) / size;
         int first = INSTANCES_FIRST + ThreadLocalRandom.current().nextInt(blocks) * size;
         return new int[] {first, first + size - 1};
