@@ -27,26 +27,27 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
     public AnalysisTemplateConfig {
         name = Text.required(name, "name", "an analysis template needs a name that canary strategies refer to");
         if (source == null) {
-            throw EngineException.badInput("analysis template '" + name + "' needs a metric source: prometheus or"
+            throw Text.invalid("source", "analysis template '" + name + "' needs a metric source: prometheus or"
                     + " haproxy");
         }
         interval = Text.optional(interval) == null ? "30s" : interval.strip();
-        Durations.parse(interval);
+        String givenInterval = interval;
+        Text.in("interval", () -> Durations.parse(givenInterval));
         minimumPoints = minimumPoints == null ? 50 : minimumPoints;
         confidence = confidence == null ? 0.98 : confidence;
         if (confidence <= 0.5 || confidence >= 1) {
-            throw EngineException.badInput("confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");
+            throw Text.invalid("confidence", "confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");
         }
         thresholds = thresholds == null ? new Thresholds(95.0, 75.0) : thresholds;
         groups = groups == null ? Map.of() : Map.copyOf(groups);
         metrics = Text.list(metrics);
         if (metrics.isEmpty()) {
-            throw EngineException.badInput("analysis template '" + name + "' has no metrics; list at least one");
+            throw Text.invalid("metrics", "analysis template '" + name + "' has no metrics; list at least one");
         }
         Set<String> seen = new HashSet<>();
         for (MetricConfig m : metrics) {
             if (!seen.add(m.name())) {
-                throw EngineException.badInput("analysis template '" + name + "' lists metric '" + m.name()
+                throw Text.invalid("metrics", "analysis template '" + name + "' lists metric '" + m.name()
                         + "' twice");
             }
         }
@@ -90,7 +91,7 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
             pass = pass == null ? 95.0 : pass;
             marginal = marginal == null ? 75.0 : marginal;
             if (marginal > pass || pass > 100 || marginal < 0) {
-                throw EngineException.badInput("thresholds pass " + pass + " and marginal " + marginal + " must satisfy"
+                throw Text.invalid("marginal", "thresholds pass " + pass + " and marginal " + marginal + " must satisfy"
                         + " 0 <= marginal <= pass <= 100");
             }
         }
@@ -115,7 +116,7 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
             query = Text.optional(query);
             direction = Text.optional(direction) == null ? "either" : direction.strip().toLowerCase(Locale.ROOT);
             if (!List.of("increase", "decrease", "either").contains(direction)) {
-                throw EngineException.badInput("metric '" + name + "' has direction '" + direction + "'; use increase,"
+                throw Text.invalid("direction", "metric '" + name + "' has direction '" + direction + "'; use increase,"
                         + " decrease or either");
             }
         }

@@ -65,6 +65,17 @@ public final class ConfigYaml {
                         + (unknown.path().isEmpty() ? "" : unknown.path() + ".") + unknown.field() + ": unknown field '"
                         + unknown.field() + "'; expected one of " + unknown.allowed());
             }
+            FieldException field = fieldException(e);
+            if (field != null) {
+                // point at the field whose value is wrong, not at the end of the block Jackson had read
+                String parent = path(e).strip();
+                String full = parent.isEmpty() ? field.field()
+                        : field.field().startsWith("[") ? parent + field.field() : parent + "." + field.field();
+                JsonLocation at = YamlLocations.find(MAPPER, yaml, full)
+                        .or(() -> YamlLocations.find(MAPPER, yaml, parent))
+                        .orElse(e.getLocation());
+                throw EngineException.badInput(where(source, at) + " " + full + ": " + field.getMessage());
+            }
             throw EngineException.badInput(where(source, e.getLocation()) + path(e) + ": " + problem(e));
         } catch (JsonProcessingException e) {
             throw EngineException.badInput(where(source, e.getLocation()) + " this is not valid YAML: "
@@ -100,6 +111,15 @@ public final class ConfigYaml {
                 .map(r -> r.getIndex() >= 0 ? "[" + r.getIndex() + "]" : "." + r.getFieldName())
                 .collect(Collectors.joining());
         return path.isEmpty() ? "" : " " + (path.startsWith(".") ? path.substring(1) : path);
+    }
+
+    private static FieldException fieldException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FieldException f) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static String problem(JsonMappingException e) {

@@ -26,32 +26,46 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
         environments = Text.list(environments);
         analysisTemplates = Text.list(analysisTemplates);
         Set<String> hosts = new HashSet<>();
-        for (RegistryConfig r : registries) {
+        for (int i = 0; i < registries.size(); i++) {
+            RegistryConfig r = registries.get(i);
             if (!hosts.add(r.host())) {
-                throw EngineException.badInput("registry '" + r.host() + "' is listed twice; keep one entry per host");
+                throw Text.invalid("registries[" + i + "].host", "registry '" + r.host() + "' is listed twice; keep"
+                        + " one entry per host");
             }
         }
         Set<String> names = new HashSet<>();
-        for (EnvironmentConfig e : environments) {
+        for (int i = 0; i < environments.size(); i++) {
+            EnvironmentConfig e = environments.get(i);
+            String at = "environments[" + i + "]";
             if (!names.add(e.name())) {
-                throw EngineException.badInput("environment '" + e.name() + "' is listed twice; names must be unique");
+                throw Text.invalid(at + ".name", "environment '" + e.name() + "' is listed twice; names must be"
+                        + " unique");
             }
             for (String key : e.gates().signedBy()) {
                 if (signing.trustedKey(key).isEmpty()) {
-                    throw EngineException.badInput("environment '" + e.name() + "' requires a signature by '" + key
-                            + "', which is not among the trusted keys; add it under signing.trustedKeys");
+                    throw Text.invalid(at + ".gates.signedBy", "environment '" + e.name() + "' requires a signature"
+                            + " by '" + key + "', which is not among the trusted keys; add it under"
+                            + " signing.trustedKeys");
                 }
+            }
+            if ((e.gates().scanMaxAge() != null || e.gates().provenance() != null)
+                    && signing.trustedKeys().isEmpty()) {
+                throw Text.invalid(at + ".gates", "environment '" + e.name() + "' gates on signed scan or provenance"
+                        + " attestations, but no key is trusted to sign them; add the signer's public key under"
+                        + " signing.trustedKeys");
             }
             if (e.strategy() instanceof StrategyConfig.Canary c && c.analysis() != null
                     && analysisTemplates.stream().noneMatch(t -> t.name().equals(c.analysis()))) {
-                throw EngineException.badInput("environment '" + e.name() + "' uses the analysis template '"
-                        + c.analysis() + "', which is not defined; add it under analysisTemplates");
+                throw Text.invalid(at + ".strategy.analysis", "environment '" + e.name() + "' uses the analysis"
+                        + " template '" + c.analysis() + "', which is not defined; add it under analysisTemplates");
             }
         }
         Set<String> templates = new HashSet<>();
-        for (AnalysisTemplateConfig t : analysisTemplates) {
+        for (int i = 0; i < analysisTemplates.size(); i++) {
+            AnalysisTemplateConfig t = analysisTemplates.get(i);
             if (!templates.add(t.name())) {
-                throw EngineException.badInput("analysis template '" + t.name() + "' is defined twice");
+                throw Text.invalid("analysisTemplates[" + i + "].name", "analysis template '" + t.name()
+                        + "' is defined twice");
             }
         }
     }

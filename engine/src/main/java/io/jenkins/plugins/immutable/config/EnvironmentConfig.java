@@ -21,18 +21,19 @@ public record EnvironmentConfig(String name, String repository, Integer replicas
     public EnvironmentConfig {
         name = Text.required(name, "name", "an environment needs a name, for example dev, staging or prod");
         if (!NAME.matcher(name).matches()) {
-            throw EngineException.badInput("environment name '" + name + "' must be lowercase letters, digits, '.',"
+            throw Text.invalid("name", "environment name '" + name + "' must be lowercase letters, digits, '.',"
                     + " '_' or '-' (it becomes a tag and container names)");
         }
         repository = Text.required(repository, "repository",
                 "environment '" + name + "' needs the repository its images live in, e.g. registry:5000/team/app");
-        Repository.parse(repository);
+        String givenRepository = repository;
+        Text.in("repository", () -> Repository.parse(givenRepository));
         replicas = replicas == null ? 1 : replicas;
         if (replicas < 1) {
-            throw EngineException.badInput("environment '" + name + "' needs at least 1 replica, not " + replicas);
+            throw Text.invalid("replicas", "environment '" + name + "' needs at least 1 replica, not " + replicas);
         }
         if (target == null) {
-            throw EngineException.badInput("environment '" + name + "' needs a target: docker, swarm or kubernetes");
+            throw Text.invalid("target", "environment '" + name + "' needs a target: docker, swarm or kubernetes");
         }
         strategy = strategy == null ? new StrategyConfig.BlueGreen(null) : strategy;
         gates = gates == null ? GatesConfig.DEFAULT : gates;

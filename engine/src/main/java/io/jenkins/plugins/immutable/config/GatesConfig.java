@@ -23,7 +23,8 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
     public GatesConfig {
         signedBy = Text.list(signedBy);
         scanMaxAge = Text.optional(scanMaxAge);
-        Durations.parse(scanMaxAge);
+        String givenMaxAge = scanMaxAge;
+        Text.in("scanMaxAge", () -> Durations.parse(givenMaxAge));
         fromPrevious = fromPrevious == null || fromPrevious;
     }
 

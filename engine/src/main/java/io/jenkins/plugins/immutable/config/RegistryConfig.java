@@ -17,7 +17,7 @@ public record RegistryConfig(String host, String credentialsId, boolean insecure
     public RegistryConfig {
         host = Text.required(host, "host", "a registry needs its host[:port], for example registry.example.com:5000");
         if (host.contains("/")) {
-            throw EngineException.badInput("registry host '" + host + "' must be host[:port] only, without a scheme"
+            throw Text.invalid("host", "registry host '" + host + "' must be host[:port] only, without a scheme"
                     + " or path");
         }
         credentialsId = Text.optional(credentialsId);

@@ -28,7 +28,8 @@ public record ScanConfig(String database, String failOn, boolean failOnFixableOn
         database = Text.optional(database);
         failOn = Text.optional(failOn) == null ? "high" : failOn.strip().toLowerCase(Locale.ROOT);
         ignore = Text.list(ignore);
-        severity(failOn);
+        String given = failOn;
+        Text.in("failOn", () -> severity(given));
     }
 
     /** The engine's policy for these settings. */

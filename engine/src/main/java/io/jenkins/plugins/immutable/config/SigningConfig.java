@@ -19,8 +19,8 @@ public record SigningConfig(List<SigningKeyConfig> keys, List<TrustedKeyConfig> 
     public SigningConfig {
         keys = Text.list(keys);
         trustedKeys = Text.list(trustedKeys);
-        unique(keys.stream().map(SigningKeyConfig::id).toList(), "signing key");
-        unique(trustedKeys.stream().map(TrustedKeyConfig::id).toList(), "trusted key");
+        unique(keys.stream().map(SigningKeyConfig::id).toList(), "signing key", "keys");
+        unique(trustedKeys.stream().map(TrustedKeyConfig::id).toList(), "trusted key", "trustedKeys");
     }
 
     public Optional<SigningKeyConfig> key(String id) {
@@ -31,11 +31,12 @@ public record SigningConfig(List<SigningKeyConfig> keys, List<TrustedKeyConfig> 
         return trustedKeys.stream().filter(k -> k.id().equals(id)).findFirst();
     }
 
-    private static void unique(List<String> ids, String what) {
+    private static void unique(List<String> ids, String what, String field) {
         Set<String> seen = new HashSet<>();
-        for (String id : ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
             if (!seen.add(id)) {
-                throw EngineException.badInput("two " + what + "s have the id '" + id + "'; give each its own id");
+                throw Text.invalid(field + "[" + i + "].id", "two " + what + "s have the id '" + id + "'; give each its own id");
             }
         }
     }
@@ -69,7 +70,7 @@ public record SigningConfig(List<SigningKeyConfig> keys, List<TrustedKeyConfig> 
             publicKey = Text.required(publicKey, "publicKey",
                     "trusted key '" + id + "' needs its public key in PEM (-----BEGIN PUBLIC KEY-----)");
             if (!publicKey.contains("-----BEGIN PUBLIC KEY-----")) {
-                throw EngineException.badInput("trusted key '" + id + "' is not a PEM public key; paste the contents of"
+                throw Text.invalid("publicKey", "trusted key '" + id + "' is not a PEM public key; paste the contents of"
                         + " cosign.pub (-----BEGIN PUBLIC KEY----- ...)");
             }
         }

@@ -23,7 +23,7 @@ public sealed interface StrategyConfig extends Serializable {
         public Rolling {
             batch = batch == null ? 1 : batch;
             if (batch < 1) {
-                throw EngineException.badInput("batch " + batch + " must be 1 or more instances at a time");
+                throw Text.invalid("batch", "batch " + batch + " must be 1 or more instances at a time");
             }
         }
     }
@@ -35,7 +35,8 @@ public sealed interface StrategyConfig extends Serializable {
 
         public BlueGreen {
             retention = Text.optional(retention) == null ? "10m" : retention.strip();
-            Durations.parse(retention);
+            String given = retention;
+            Text.in("retention", () -> Durations.parse(given));
         }
     }
 
@@ -52,23 +53,24 @@ public sealed interface StrategyConfig extends Serializable {
             int previous = 0;
             for (int w : steps) {
                 if (w <= previous || w > 100) {
-                    throw EngineException.badInput("canary steps " + steps + " must rise strictly, each between 1"
+                    throw Text.invalid("steps", "canary steps " + steps + " must rise strictly, each between 1"
                             + " and 100 percent, for example [5, 25, 50]");
                 }
                 previous = w;
             }
             pause = Text.optional(pause) == null ? "30s" : pause.strip();
-            Durations.parse(pause);
+            String givenPause = pause;
+            Text.in("pause", () -> Durations.parse(givenPause));
             analysis = Text.optional(analysis);
             if (analysis != null && steps.stream().anyMatch(w -> w > 50 && w < 100)) {
                 // A judged canary runs a baseline with the same share beside it, so the canary can take half at most.
-                throw EngineException.badInput("canary steps " + steps + " go above 50 percent, but a canary judged by"
+                throw Text.invalid("steps", "canary steps " + steps + " go above 50 percent, but a canary judged by"
                         + " the analysis '" + analysis + "' shares traffic with a baseline of the same weight; keep"
                         + " the steps at or below 50 (after the last step the canary takes all traffic)");
             }
             replicas = replicas == null ? 1 : replicas;
             if (replicas < 1) {
-                throw EngineException.badInput("canary replicas " + replicas + " must be 1 or more");
+                throw Text.invalid("replicas", "canary replicas " + replicas + " must be 1 or more");
             }
         }
     }

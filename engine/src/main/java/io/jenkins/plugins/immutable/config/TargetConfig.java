@@ -32,7 +32,8 @@ public sealed interface TargetConfig extends Serializable {
             host = Text.optional(host);
             address = Text.optional(address) == null ? "127.0.0.1" : address.strip();
             ports = Text.required(ports, "ports", "give the port range instances may use, for example 24100-24199");
-            PortRange.parse(ports);
+            String given = ports;
+            Text.in("ports", () -> PortRange.parse(given));
             healthCheck = Text.optional(healthCheck) == null ? "/" : healthCheck.strip();
         }
     }
@@ -45,7 +46,8 @@ public sealed interface TargetConfig extends Serializable {
         public Swarm {
             host = Text.optional(host);
             ports = Text.required(ports, "ports", "give the port range replicas may use, for example 24200-24299");
-            PortRange.parse(ports);
+            String given = ports;
+            Text.in("ports", () -> PortRange.parse(given));
             healthCheck = Text.optional(healthCheck) == null ? "/" : healthCheck.strip();
         }
     }
@@ -58,7 +60,7 @@ public sealed interface TargetConfig extends Serializable {
         public Kubernetes {
             namespace = Text.optional(namespace) == null ? "default" : namespace.strip();
             if (containerPort <= 0 || containerPort > 65535) {
-                throw EngineException.badInput("containerPort " + containerPort + " is not a port; give the port the"
+                throw Text.invalid("containerPort", "containerPort " + containerPort + " is not a port; give the port the"
                         + " image listens on");
             }
             healthCheck = Text.optional(healthCheck) == null ? "/" : healthCheck.strip();

@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.config;
 
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Small checks shared by the configuration records. */
 final class Text {
@@ -11,9 +12,25 @@ final class Text {
 
     static String required(String value, String field, String hint) {
         if (value == null || value.isBlank()) {
-            throw EngineException.badInput("'" + field + "' is missing: " + hint);
+            throw new FieldException(field, "'" + field + "' is missing: " + hint);
         }
         return value.strip();
+    }
+
+    /** A bad value of {@code field}: the YAML reader points at that field's line. */
+    static EngineException invalid(String field, String message) {
+        return new FieldException(field, message);
+    }
+
+    /** Runs a check of {@code field}'s value; its error is reported at that field. */
+    static <T> T in(String field, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (FieldException e) {
+            throw e;
+        } catch (EngineException e) {
+            throw new FieldException(field, e.getMessage());
+        }
     }
 
     static String optional(String value) {

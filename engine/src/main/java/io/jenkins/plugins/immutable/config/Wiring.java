@@ -20,6 +20,8 @@ import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRuntime;
 import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesServiceRouter;
 import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesTarget;
 import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
+import io.jenkins.plugins.immutable.ledger.Ledger;
+import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Policy;
@@ -81,6 +83,7 @@ public final class Wiring implements AutoCloseable {
     private final Map<String, TrafficRouter> routers = new LinkedHashMap<>();
     private RegistryClient registry;
     private KubernetesClient kubernetes;
+    private Ledger ledger;
     private OsvDatabase database;
     private List<VerificationKey> allTrustedKeys;
     private boolean closed;
@@ -249,6 +252,21 @@ public final class Wiring implements AutoCloseable {
     /** The environment's configuration by name; BAD_INPUT listing the configured ones when there is none. */
     public EnvironmentConfig environment(String name) {
         return config.environment(name);
+    }
+
+    /** The ledger over {@link #registry()}: one per Wiring, so its anchors (versions seen) are shared. */
+    public synchronized Ledger ledger() {
+        requireOpen();
+        if (ledger == null) {
+            ledger = new Ledger(registry());
+        }
+        return ledger;
+    }
+
+    /** Where the environment's ledger and tag live: its repository, tags {@code <name>} and {@code ledger-<name>}. */
+    public LedgerLocation ledgerLocation(String environment) {
+        EnvironmentConfig env = config.environment(environment);
+        return new LedgerLocation(env.repositoryRef(), env.name());
     }
 
     /** Where the environment's instances run, built once per environment. */

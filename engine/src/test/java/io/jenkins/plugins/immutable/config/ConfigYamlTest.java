@@ -111,8 +111,39 @@ public class ConfigYamlTest {
                       docker: { ports: lots }
                 """;
         EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
-        assertTrue(e.getMessage(), e.getMessage().matches("immutable\\.yaml:5:\\d+: environments\\[0]\\.target:"
+        assertTrue(e.getMessage(), e.getMessage().matches("immutable\\.yaml:5:\\d+: environments\\[0]\\.target\\.ports:"
                 + " ports 'lots' is not a port range; write it as first-last.*"));
+    }
+
+    @Test
+    public void aBadValueDeepInTheFilePointsAtItsOwnLineNotAtTheEndOfItsBlock() {
+        String yaml = """
+                scan:
+                  failOn: severe
+                  failOnFixableOnly: true
+                environments:
+                  - name: dev
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 3-4 } }
+                    strategy:
+                      canary:
+                        steps: [5, 25]
+                        pause: sometime
+                """;
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:2:3: scan.failOn: failOn 'severe' is"
+                + " not a severity"));
+        String canary = yaml.replace("severe", "high");
+        e = assertThrows(EngineException.class, () -> ConfigYaml.parse(canary, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:14:9: environments[1].strategy.pause:"
+                + " 'sometime' is not a duration"));
+        String missing = canary.replace("sometime", "1s").replace("    repository: 127.0.0.1:5101/app\n    target: { docker: { ports: 3-4 } }", "    target: { docker: { ports: 3-4 } }");
+        e = assertThrows(EngineException.class, () -> ConfigYaml.parse(missing, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:8:5: environments[1].repository:"
+                + " 'repository' is missing"));
     }
 
     @Test
@@ -147,6 +178,8 @@ public class ConfigYamlTest {
                     gates: { signedBy: [nobody] }
                 """;
         EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:5:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[0].gates.signedBy: environment 'prod'"));
         assertTrue(e.getMessage(), e.getMessage().contains("'nobody', which is not among the trusted keys"));
         assertThrows(EngineException.class, () -> DeliveryConfig.EMPTY.environment("prod"));
     }
