@@ -1,15 +1,65 @@
 package io.jenkins.plugins.immutable.cli;
 
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code immutable} command: the engine's steps on the command line, the same words as the Pipeline steps. */
 @Command(name = "immutable", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Build once, sign, scan, promote by digest, roll back by replacement.")
+        description = {"Build once, sign, scan, promote by digest, roll back by replacement.", "",
+            "Configuration comes from immutable.yaml (docs/configuration.md): registries, keys, scan policy,"
+                + " environments, analysis templates; flags override it. Secrets never come from flags: registry"
+                + " logins and signing keys are read from environment variables named after their credentialsId"
+                + " (REGISTRY_PROD_USERNAME/_PASSWORD, RELEASE_KEY_FILE or RELEASE_KEY, RELEASE_KEY_PASSWORD) or"
+                + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt."},
+        subcommands = {SignCommand.class, VerifyCommand.class, ScanCommand.class, StatusCommand.class,
+            HistoryCommand.class, DriftCommand.class, KeygenCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (promoted, verified, scan passed...)",
+            "1:an unexpected error (a bug: please report it with the output)",
+            "2:bad input: a wrong argument, reference, file or configuration; fix it and run again",
+            "3:refused: a gate refused (unsigned, unscanned, skipped an environment), or a scan policy failed",
+            "4:analysis failed: the new version was judged worse and rolled back",
+            "5:outage: a server could not be reached or kept failing after retries; try again later",
+            "6:integrity: something is not what it claims (digest mismatch, tampered signature, broken ledger)",
+            "130:interrupted"})
 public final class Main implements Runnable {
+
+    /** Exit code for an error the engine did not classify: a bug. */
+    static final int INTERNAL_ERROR = 1;
+    static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The configuration file (default: ./immutable.yaml when present).")
+    Path config;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print the result as one JSON document on standard output (progress stays on standard"
+                    + " error).")
+    boolean json;
+
+    @Option(names = "--progress", scope = ScopeType.INHERIT, paramLabel = "MODE", defaultValue = "auto",
+            description = "How progress is shown on standard error: auto (bars on a terminal, plain lines"
+                    + " otherwise), bars, plain, or none.")
+    Output.ProgressMode progress;
+
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+
+    private Main(Map<String, String> environment, Path workingDirectory) {
+        this.environment = environment;
+        this.workingDirectory = workingDirectory;
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -17,7 +67,19 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and the tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return commandLine(System.getenv(), Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * A command line that reads its environment variables (credentials, the stack's addresses) from {@code env} and
+     * resolves relative paths against {@code workingDirectory}: what tests run in-process.
+     */
+    public static CommandLine commandLine(Map<String, String> env, Path workingDirectory) {
+        CommandLine cli = new CommandLine(new Main(Map.copyOf(env), workingDirectory));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Main::failed);
+        cli.setParameterExceptionHandler(Main::usageError);
+        return cli;
     }
 
     @Override
@@ -26,12 +88,74 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    /** A usage error is bad input: say what is wrong, then how the command is used. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("immutable: " + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.println("Run `" + cli.getCommandSpec().qualifiedName() + " --help` for its options.");
+        }
+        err.flush();
+        return EngineException.Kind.BAD_INPUT.exitCode();
+    }
+
+    /** Errors reach the person as one message that says what to do, and the exit code says what kind it was. */
+    private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        Main main = root(cli);
+        int code;
+        String kind;
+        String message;
+        if (e instanceof EngineException engine) {
+            code = engine.kind().exitCode();
+            kind = engine.kind().name();
+            message = engine.getMessage();
+        } else if (e instanceof InterruptedException) {
+            code = INTERRUPTED;
+            kind = "INTERRUPTED";
+            message = "interrupted; what was under way stopped where it was (a promotion resumes with"
+                    + " `immutable resume <environment>`)";
+        } else {
+            code = INTERNAL_ERROR;
+            kind = "INTERNAL";
+            message = "unexpected " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + " (this is a bug; please report it with the command and this output)";
+            e.printStackTrace(err);
+        }
+        Output.errorLine(err, message);
+        if (main != null && main.json) {
+            Output.printJsonError(cli.getOut(), kind, code, message);
+        }
+        return code;
+    }
+
+    private static Main root(CommandLine cli) {
+        CommandLine c = cli;
+        while (c.getParent() != null) {
+            c = c.getParent();
+        }
+        return c.getCommand() instanceof Main m ? m : null;
+    }
+
     /** The version from the jar's manifest, so the command reports what was built, not a copy in the source. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"immutable " + version()};
+        }
+
+        static String version() {
             String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"immutable " + (version == null ? "(development build)" : version)};
+            return version == null ? "(development build)" : version;
         }
     }
 }

@@ -20,6 +20,18 @@ public class MainTest {
     }
 
     @Test
+    public void helpDocumentsTheExitCodes() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("--help"));
+        for (String code : new String[] {"2     bad input", "3     refused", "4     analysis failed", "5     outage",
+            "6     integrity"}) {
+            assertTrue(out.toString(), out.toString().contains(code));
+        }
+    }
+
+    @Test
     public void versionSaysWhatWasBuilt() {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();

@@ -1,0 +1,82 @@
+package io.jenkins.plugins.immutable.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.ledger.Ledger;
+import io.jenkins.plugins.immutable.ledger.LedgerEntry;
+import io.jenkins.plugins.immutable.ledger.LedgerHistory;
+import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.ledger.LedgerVerification;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code immutable history}: an environment's ledger, checked. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = {"Show an environment's ledger, newest last: every promotion and rollback, its outcome, who"
+            + " asked, and why. The ledger's hash chain is checked first; a broken ledger exits 6 and says what is"
+            + " wrong."})
+final class HistoryCommand extends EngineCommand {
+
+    @Parameters(index = "0", paramLabel = "ENVIRONMENT", description = "The environment.")
+    String environment;
+
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "0",
+            description = "Show only the last N entries (default: all).")
+    int limit;
+
+    @Override
+    int run(Session session) {
+        Wiring w = session.wiring();
+        w.environment(environment);
+        LedgerLocation where = w.ledgerLocation(environment);
+        Ledger ledger = w.ledger();
+        LedgerVerification verification = ledger.verify(where);
+        if (!verification.intact()) {
+            throw EngineException.integrity(verification.describe());
+        }
+        LedgerHistory history = ledger.read(where);
+        List<LedgerEntry> entries = history.entries();
+        if (limit > 0 && entries.size() > limit) {
+            entries = entries.subList(entries.size() - limit, entries.size());
+        }
+        ObjectNode json = Output.object();
+        json.put("environment", environment);
+        json.put("ledger", where.ledgerReference().toString());
+        json.put("intact", true);
+        json.put("live", history.live().map(Object::toString).orElse(null));
+        ArrayNode list = json.putArray("entries");
+        Table table = new Table("#", "TIME", "ACTION", "DIGEST", "OUTCOME", "BY", "STRATEGY", "REASON");
+        for (LedgerEntry e : entries) {
+            list.add(entry(e));
+            table.row(e.sequence(), e.time(), e.action(), e.digest().shortForm(), e.outcome(), e.actor(),
+                    e.event().strategy(), (e.forced() ? "forced: " : "") + (e.reason() == null ? "" : e.reason()));
+        }
+        session.output().result(json, (entries.isEmpty() ? environment + " has no ledger entries yet"
+                : table.toString()) + "\n" + verification.describe());
+        return 0;
+    }
+
+    static ObjectNode entry(LedgerEntry e) {
+        ObjectNode n = Output.object();
+        n.put("sequence", e.sequence());
+        n.put("time", e.time().toString());
+        n.put("action", e.action().toString());
+        n.put("digest", e.digest().toString());
+        n.put("outcome", e.outcome().toString());
+        n.put("actor", e.actor());
+        n.put("run", e.run());
+        n.put("source", e.event().source());
+        n.put("strategy", e.event().strategy());
+        ArrayNode gates = n.putArray("gates");
+        e.event().gates().forEach(gates::add);
+        n.put("reason", e.reason());
+        n.put("forced", e.forced());
+        n.put("previousDigest", e.previousDigest() == null ? null : e.previousDigest().toString());
+        n.put("hash", e.hash().toString());
+        return n;
+    }
+}

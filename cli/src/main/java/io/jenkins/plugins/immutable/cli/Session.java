@@ -1,0 +1,223 @@
+package io.jenkins.plugins.immutable.cli;
+
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.config.ConfigYaml;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.SigningConfig;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.sign.KeyFiles;
+import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.sign.VerificationKey;
+import java.io.Console;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+
+/**
+ * One command's run: its output, its configuration (immutable.yaml with the command's flags applied), and the
+ * engine objects wired from it. Closed when the command ends.
+ */
+final class Session implements AutoCloseable {
+
+    static final String DEFAULT_CONFIG = "immutable.yaml";
+
+    private final Main main;
+    private final Output output;
+    private final List<UnaryOperator<DeliveryConfig>> overrides = new ArrayList<>();
+    private DeliveryConfig config;
+    private Path configFile;
+    private Wiring wiring;
+
+    Session(Main main, CommandLine cli) {
+        this.main = main;
+        boolean terminal = System.console() != null && !"dumb".equals(main.environment().get("TERM"));
+        this.output = new Output(cli.getOut(), cli.getErr(), main.json, main.progress, terminal);
+    }
+
+    Output output() {
+        return output;
+    }
+
+    Map<String, String> env() {
+        return main.environment();
+    }
+
+    /** A path as the user wrote it, relative to the working directory. */
+    Path path(Path given) {
+        return main.workingDirectory().resolve(given).normalize();
+    }
+
+    /** Who runs this, for the ledger: the local user. */
+    String actor() {
+        String user = env().get("USER");
+        return (user == null || user.isBlank() ? "cli" : user) + " (immutable CLI)";
+    }
+
+    /** Changes the configuration before it is wired: how a command's flags override immutable.yaml. */
+    void override(UnaryOperator<DeliveryConfig> change) {
+        if (wiring != null) {
+            throw new IllegalStateException("override the configuration before the engine is wired");
+        }
+        overrides.add(change);
+        config = null;
+    }
+
+    /**
+     * The configuration: {@code --config FILE}, else {@code ./immutable.yaml} when there is one, else empty (commands
+     * then work from their flags alone).
+     */
+    DeliveryConfig config() {
+        if (config == null) {
+            DeliveryConfig c;
+            if (main.config != null) {
+                configFile = path(main.config);
+                c = ConfigYaml.read(configFile);
+            } else if (Files.isRegularFile(path(Path.of(DEFAULT_CONFIG)))) {
+                configFile = path(Path.of(DEFAULT_CONFIG));
+                c = ConfigYaml.read(configFile);
+            } else {
+                c = DeliveryConfig.EMPTY;
+            }
+            for (UnaryOperator<DeliveryConfig> o : overrides) {
+                c = o.apply(c);
+            }
+            config = c;
+        }
+        return config;
+    }
+
+    /** Which file the configuration came from, or null when there was none. */
+    Path configFile() {
+        config();
+        return configFile;
+    }
+
+    /** The engine objects of this configuration; built once, on first use. */
+    Wiring wiring() {
+        if (wiring == null) {
+            wiring = Wiring.builder(config(), new EnvironmentCredentials(env(), main.workingDirectory()))
+                    .listener(output)
+                    .dockerHost(env().get("DOCKER_HOST"))
+                    .dockerConfig(dockerConfig())
+                    .scanIndexCache(cacheDirectory().resolve("osv-index"))
+                    .build();
+        }
+        return wiring;
+    }
+
+    private Path dockerConfig() {
+        String dir = env().get("DOCKER_CONFIG");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir, "config.json");
+        }
+        String home = env().getOrDefault("HOME", System.getProperty("user.home"));
+        return Path.of(home, ".docker", "config.json");
+    }
+
+    /** $XDG_CACHE_HOME/immutable or ~/.cache/immutable: indexes worth keeping between runs. */
+    Path cacheDirectory() {
+        String xdg = env().get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "immutable");
+        }
+        return Path.of(env().getOrDefault("HOME", System.getProperty("user.home")), ".cache", "immutable");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- keys
+
+    /**
+     * The signing key a {@code --key} names: an id of signing.keys (its secret from the environment), or a key file
+     * (its password from COSIGN_PASSWORD or a prompt). Without {@code --key}, the only configured signing key.
+     */
+    SigningKey signingKey(String key) {
+        SigningConfig signing = config().signing();
+        if (key == null) {
+            if (signing.keys().size() == 1) {
+                return wiring().signingKey(signing.keys().get(0).id());
+            }
+            throw EngineException.badInput(signing.keys().isEmpty()
+                    ? "no signing key: give --key cosign.key (a key file) or configure one under signing.keys"
+                    : "several signing keys are configured (" + String.join(", ", signing.keys().stream()
+                    .map(SigningConfig.SigningKeyConfig::id).toList()) + "); choose one with --key");
+        }
+        if (signing.key(key).isPresent()) {
+            return wiring().signingKey(key);
+        }
+        Path file = path(Path.of(key));
+        if (!Files.isRegularFile(file)) {
+            throw EngineException.badInput("--key " + key + " is neither a signing key id of the configuration"
+                    + " (configured: " + (signing.keys().isEmpty() ? "none" : String.join(", ", signing.keys()
+                    .stream().map(SigningConfig.SigningKeyConfig::id).toList())) + ") nor a key file");
+        }
+        String pem;
+        try {
+            pem = Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw EngineException.badInput("cannot read the key file " + file + ": " + e.getMessage());
+        }
+        // only an encrypted key needs its password; asking for one it does not have would be noise
+        char[] password = pem.contains("ENCRYPTED") ? password(file) : new char[0];
+        try {
+            return SigningKey.fromPem(pem, password, file.toString());
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * The public keys {@code --key} options name (trusted key ids, or public key files); none given: every trusted
+     * key of the configuration.
+     */
+    List<VerificationKey> verificationKeys(List<String> keys) {
+        if (keys == null || keys.isEmpty()) {
+            return wiring().trustedKeys();
+        }
+        LinkedHashSet<VerificationKey> all = new LinkedHashSet<>();
+        for (String key : keys) {
+            if (config().signing().trustedKey(key).isPresent()) {
+                all.addAll(wiring().trustedKeys(List.of(key)));
+            } else {
+                Path file = path(Path.of(key));
+                if (!Files.isRegularFile(file)) {
+                    throw EngineException.badInput("--key " + key + " is neither a trusted key id of the"
+                            + " configuration (signing.trustedKeys) nor a public key file (cosign.pub)");
+                }
+                all.addAll(KeyFiles.readPublicKeys(file));
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** A key file's password: COSIGN_PASSWORD (may be empty), else asked on the terminal. */
+    char[] password(Path keyFile) {
+        String fromEnv = env().get(EnvironmentCredentials.COSIGN_PASSWORD);
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw EngineException.badInput("the key " + keyFile + " needs its password: set "
+                    + EnvironmentCredentials.COSIGN_PASSWORD + " (empty for an unencrypted key), or run on a terminal"
+                    + " to be asked");
+        }
+        char[] password = console.readPassword("Password for %s: ", keyFile);
+        return password == null ? new char[0] : password;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (wiring != null) {
+                wiring.close();
+            }
+        } finally {
+            output.close();
+        }
+    }
+}

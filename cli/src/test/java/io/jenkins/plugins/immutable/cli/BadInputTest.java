@@ -1,0 +1,100 @@
+package io.jenkins.plugins.immutable.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Bad input gets exit code 2 (or 5 for a server that is not there) and a message that says what to fix. */
+public class BadInputTest {
+
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+
+    private CliRun run(String yaml, String... args) throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        if (yaml != null) {
+            Files.writeString(dir.resolve("immutable.yaml"), yaml);
+        }
+        return CliRun.run(dir, Map.of(), args);
+    }
+
+    @Test
+    public void malformedConfigurationNamesTheFileTheLineAndTheField() throws Exception {
+        CliRun r = run("""
+                environments:
+                  - name: dev
+                    repositry: 127.0.0.1:5101/app
+                """, "status");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("immutable.yaml:3:"));
+        assertTrue(r.err(), r.err().contains("environments[0].repositry: unknown field 'repositry'"));
+        assertTrue(r.err(), r.err().contains("repository"));
+    }
+
+    @Test
+    public void invalidValueInTheConfigurationNamesItsField() throws Exception {
+        CliRun r = run("""
+                scan:
+                  failOn: severe
+                """, "--config", "immutable.yaml", "scan", "127.0.0.1:5101/app:1");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().matches("(?s).*immutable\\.yaml:2:\\d+: scan\\.failOn: failOn 'severe' is not a"
+                + " severity; use critical, high, medium, low or none.*"));
+    }
+
+    @Test
+    public void missingConfigurationFileGivenWithConfigIsBadInput() throws Exception {
+        CliRun r = run(null, "--config", "nowhere.yaml", "status");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("nowhere.yaml does not exist"));
+    }
+
+    @Test
+    public void unknownEnvironmentNamesTheConfiguredOnes() throws Exception {
+        CliRun r = run("""
+                environments:
+                  - name: dev
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: "28100-28119" } }
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: "28120-28139" } }
+                """, "history", "staging");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("there is no environment 'staging'; configured: dev, prod"));
+    }
+
+    @Test
+    public void usageErrorsAreBadInputWithTheCommandsHelp() throws Exception {
+        CliRun r = run(null, "scan");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("Missing required parameter: 'IMAGE'"));
+        r = run(null, "promte");
+        assertEquals(r.toString(), 2, r.exitCode());
+    }
+
+    @Test
+    public void malformedReferenceIsBadInput() throws Exception {
+        CliRun r = run(null, "verify", "127.0.0.1:5101/App:1", "--key", "nothing.pub");
+        assertEquals(r.toString(), 2, r.exitCode());
+    }
+
+    @Test
+    public void unreachableRegistryIsAnOutageAfterBoundedRetries() throws Exception {
+        // Nothing listens on this port of the CLI's range: every attempt is refused, then the client gives up.
+        long start = System.nanoTime();
+        CliRun r = run(null, "--json", "scan", "127.0.0.1:28999/app:1.0", "--db", Stacks.osvDatabase().toString());
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(r.toString(), 5, r.exitCode());
+        assertTrue(r.err(), r.err().contains("127.0.0.1:28999"));
+        assertTrue("retried, and said so: " + r.err(), r.err().contains("retry"));
+        assertTrue("bounded: gave up after " + seconds + " s", seconds < 60);
+        assertTrue(r.out(), r.out().contains("\"kind\" : \"OUTAGE\""));
+    }
+}
