@@ -88,13 +88,31 @@ public record DockerEngine(URI host, boolean tlsVerify, Path certPath, String ap
             config.withApiVersion(apiVersion);
         }
         DefaultDockerClientConfig built = config.build();
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(built.getDockerHost())
-                .sslConfig(built.getSSLConfig())
-                .maxConnections(16)
-                .connectionTimeout(Duration.ofSeconds(30))
-                .build();
+        ApacheDockerHttpClient http;
+        try {
+            http = new ApacheDockerHttpClient.Builder()
+                    .dockerHost(built.getDockerHost())
+                    .sslConfig(built.getSSLConfig())
+                    .maxConnections(16)
+                    .connectionTimeout(Duration.ofSeconds(30))
+                    .build();
+        } catch (RuntimeException e) {
+            if (tlsVerify) {
+                throw EngineException.badInput("cannot use the TLS files in " + certPath + " for the Docker engine at "
+                        + host + ": " + rootMessage(e) + "; DOCKER_CERT_PATH must hold ca.pem, cert.pem and an unencrypted"
+                        + " key.pem in PEM form (as `docker context` or `docker-machine env` write them)");
+            }
+            throw e;
+        }
         return DockerClientImpl.getInstance(built, http);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     @Override

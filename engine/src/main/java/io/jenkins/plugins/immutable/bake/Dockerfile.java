@@ -164,6 +164,11 @@ final class Dockerfile {
      * arguments given). In order, without repeats.
      */
     List<String> externalImages(Map<String, String> buildArgs) {
+        return externalImages(buildArgs, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #externalImages(Map)}, for the first {@code stageCount} stages only (a build with a target). */
+    List<String> externalImages(Map<String, String> buildArgs, int stageCount) {
         Map<String, String> args = new HashMap<>();
         for (Instruction arg : metaArgs) {
             for (String declaration : arg.arguments().split("\\s+")) {
@@ -184,9 +189,13 @@ final class Dockerfile {
         Set<String> stageNames = new HashSet<>();
         Map<String, Boolean> images = new LinkedHashMap<>();
         int stageIndex = 0;
+        List<Stage> stages = stages();
         for (Instruction instruction : steps) {
             if (instruction.keyword().equals("FROM")) {
-                Stage stage = stages().get(stageIndex++);
+                if (stageIndex == stageCount) {
+                    break;
+                }
+                Stage stage = stages.get(stageIndex++);
                 String image = substitute(stage.image(), args);
                 if (!image.equalsIgnoreCase("scratch") && !stageNames.contains(image.toLowerCase(Locale.ROOT))
                         && !image.isEmpty()) {
