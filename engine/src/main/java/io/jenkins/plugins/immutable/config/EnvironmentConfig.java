@@ -1,9 +1,9 @@
 package io.jenkins.plugins.immutable.config;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.deploy.Environments;
 import io.jenkins.plugins.immutable.image.Repository;
 import java.io.Serializable;
-import java.util.regex.Pattern;
 
 /**
  * One environment, in promotion order within {@link DeliveryConfig#environments()}.
@@ -15,15 +15,10 @@ public record EnvironmentConfig(String name, String repository, Integer replicas
 
     private static final long serialVersionUID = 1L;
 
-    /** Environment names become tags and container names, so they follow the tag grammar, lowercase. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
-
     public EnvironmentConfig {
         name = Text.required(name, "name", "an environment needs a name, for example dev, staging or prod");
-        if (!NAME.matcher(name).matches()) {
-            throw Text.invalid("name", "environment name '" + name + "' must be lowercase letters, digits, '.',"
-                    + " '_' or '-' (it becomes a tag and container names)");
-        }
+        String givenName = name;
+        Text.in("name", () -> Environments.requireValidName(givenName));
         repository = Text.required(repository, "repository",
                 "environment '" + name + "' needs the repository its images live in, e.g. registry:5000/team/app");
         String givenRepository = repository;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.attest.ProvenancePolicy;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
 import io.jenkins.plugins.immutable.deploy.Canary;
 import io.jenkins.plugins.immutable.deploy.DeploymentStrategy;
@@ -22,6 +23,11 @@ import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesTarget;
 import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.promote.ApprovalHook;
+import io.jenkins.plugins.immutable.promote.Environment;
+import io.jenkins.plugins.immutable.promote.GatePolicy;
+import io.jenkins.plugins.immutable.promote.PromotionOrder;
+import io.jenkins.plugins.immutable.promote.Promoter;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Policy;
@@ -41,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns a {@link DeliveryConfig} into live engine objects: the registry client with every configured login, the
@@ -76,6 +83,7 @@ public final class Wiring implements AutoCloseable {
     private final Path indexCache;
     private final int retryAttempts;
     private final Duration retryBackoff;
+    private final ApprovalHook approval;
 
     private final Map<String, Optional<RegistryCredentials>> logins = new LinkedHashMap<>();
     private final Map<String, DockerClient> dockerClients = new LinkedHashMap<>();
@@ -84,6 +92,8 @@ public final class Wiring implements AutoCloseable {
     private RegistryClient registry;
     private KubernetesClient kubernetes;
     private Ledger ledger;
+    private Promoter promoter;
+    private final Map<String, Environment> environments = new LinkedHashMap<>();
     private OsvDatabase database;
     private List<VerificationKey> allTrustedKeys;
     private boolean closed;
@@ -97,6 +107,7 @@ public final class Wiring implements AutoCloseable {
         this.indexCache = b.indexCache;
         this.retryAttempts = b.retryAttempts;
         this.retryBackoff = b.retryBackoff;
+        this.approval = b.approval;
     }
 
     /** Starts a wiring of {@code config} whose secrets come from {@code credentials}. */
@@ -269,6 +280,59 @@ public final class Wiring implements AutoCloseable {
         return new LedgerLocation(env.repositoryRef(), env.name());
     }
 
+    /**
+     * The environment as the promoter runs it: its repository, replicas, target, router, strategy and gates. Built
+     * once per environment.
+     */
+    public synchronized Environment environmentOf(String name) {
+        Environment existing = environments.get(name);
+        if (existing == null) {
+            EnvironmentConfig e = config.environment(name);
+            existing = new Environment(e.name(), e.repositoryRef(), e.replicas(), target(e.name()), router(e.name()),
+                    strategy(e.name()), gates(e.gates()));
+            environments.put(name, existing);
+        }
+        return existing;
+    }
+
+    /** Every environment in promotion order; BAD_INPUT when none is configured. */
+    public PromotionOrder promotionOrder() {
+        if (config.environments().isEmpty()) {
+            throw EngineException.badInput("no environment is configured: list them under environments, in"
+                    + " promotion order (docs/configuration.md)");
+        }
+        return new PromotionOrder(config.environments().stream().map(e -> environmentOf(e.name())).toList());
+    }
+
+    /**
+     * An environment's gates as the promoter runs them: {@code signedBy} ids become their trusted keys; the scan and
+     * provenance attestations are trusted when signed by those keys, or by any trusted key when there are none.
+     */
+    public GatePolicy gates(GatesConfig gates) {
+        Duration scanMaxAge = Durations.parse(gates.scanMaxAge());
+        ProvenancePolicy provenance = gates.provenance() == null ? null : new ProvenancePolicy(
+                Set.copyOf(gates.provenance().builderIds()), Set.copyOf(gates.provenance().sourceRepositories()),
+                Set.of());
+        List<VerificationKey> signedBy = gates.signedBy().isEmpty() ? List.of() : trustedKeys(gates.signedBy());
+        List<VerificationKey> attestedBy = scanMaxAge == null && provenance == null ? List.of()
+                : signedBy.isEmpty() ? trustedKeys() : signedBy;
+        return new GatePolicy(signedBy, scanMaxAge, gates.fromPrevious(), gates.approval(), provenance, attestedBy);
+    }
+
+    /**
+     * The promoter over every environment, this registry client and ledger, with the approval hook the builder was
+     * given, reporting to the listener. One per Wiring.
+     */
+    public synchronized Promoter promoter() {
+        requireOpen();
+        if (promoter == null) {
+            Promoter.Builder b = Promoter.builder(registry(), ledger(), promotionOrder()).listener(listener)
+                    .approval(approval);
+            promoter = b.build();
+        }
+        return promoter;
+    }
+
     /** Where the environment's instances run, built once per environment. */
     public synchronized DeploymentTarget target(String environment) {
         requireOpen();
@@ -437,6 +501,7 @@ public final class Wiring implements AutoCloseable {
         private Path indexCache;
         private int retryAttempts = 5;
         private Duration retryBackoff = Duration.ofMillis(250);
+        private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
 
         private Builder(DeliveryConfig config, CredentialResolver credentials) {
             this.config = Objects.requireNonNull(config, "config");
@@ -470,6 +535,15 @@ public final class Wiring implements AutoCloseable {
         /** Where the OSV database's index is cached between processes; none by default. */
         public Builder scanIndexCache(Path dir) {
             this.indexCache = dir;
+            return this;
+        }
+
+        /**
+         * Who approves a promotion into an environment whose gates ask for approval (Jenkins: the input step; CLI:
+         * --approve or a prompt). By default no one can be asked, so such promotions are refused, saying how to approve.
+         */
+        public Builder approval(ApprovalHook hook) {
+            this.approval = Objects.requireNonNull(hook, "hook");
             return this;
         }
 

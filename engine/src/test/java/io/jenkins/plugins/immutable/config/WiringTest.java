@@ -12,6 +12,8 @@ import io.jenkins.plugins.immutable.deploy.Canary;
 import io.jenkins.plugins.immutable.deploy.Rolling;
 import io.jenkins.plugins.immutable.deploy.TrafficRouter;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.promote.Environment;
+import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Severity;
 import io.jenkins.plugins.immutable.sign.SigningKey;
@@ -187,6 +189,38 @@ public class WiringTest {
             assertEquals(List.of(), wiring.target("wiring-swarm").instances("wiring-swarm"));
             EngineException e = assertThrows(EngineException.class, () -> wiring.target("wiring-narrow"));
             assertTrue(e.getMessage(), e.getMessage().contains("needs 600 ports starting at a multiple of 100"));
+        }
+    }
+
+    @Test
+    public void environmentsBecomeAPromotionOrderWithTheirGates() {
+        String yaml = """
+                environments:
+                  - name: wiring-dev
+                    repository: %s/%s
+                    target: { docker: { ports: "28940-28959" } }
+                  - name: wiring-prod
+                    repository: %s/%s
+                    target: { docker: { ports: "28960-28979" } }
+                    strategy: { rolling: { batch: 2 } }
+                    gates: { signedBy: [release], scanMaxAge: 6h, approval: true }
+                """.formatted(Stack.registry(), Stack.uniqueRepository("wiring"), Stack.registry(),
+                Stack.uniqueRepository("wiring"));
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).dockerHost(Stack.dockerHost()).build()) {
+            assertEquals("wiring-dev -> wiring-prod", wiring.promotionOrder().names());
+            Environment prod = wiring.environmentOf("wiring-prod");
+            assertSame(prod, wiring.promotionOrder().named("wiring-prod"));
+            assertEquals(new Rolling(2), prod.strategy());
+            assertEquals(List.of(releaseKey.publicKey()), prod.gates().signedBy());
+            assertEquals(List.of(releaseKey.publicKey()), prod.gates().attestedBy());
+            assertEquals(Duration.ofHours(6), prod.gates().scanMaxAge());
+            assertTrue(prod.gates().approval() && prod.gates().fromPrevious());
+            assertEquals(GatePolicy.ORDER_ONLY, wiring.environmentOf("wiring-dev").gates());
+            assertSame(wiring.promoter(), wiring.promoter());
+        }
+        try (Wiring wiring = Wiring.builder(DeliveryConfig.EMPTY, resolver).build()) {
+            EngineException e = assertThrows(EngineException.class, wiring::promotionOrder);
+            assertTrue(e.getMessage(), e.getMessage().contains("no environment is configured"));
         }
     }
 
