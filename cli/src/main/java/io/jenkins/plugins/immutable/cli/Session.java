@@ -5,6 +5,7 @@ import io.jenkins.plugins.immutable.config.ConfigYaml;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.sign.KeyFiles;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
@@ -31,8 +33,10 @@ final class Session implements AutoCloseable {
     private final Output output;
     private final List<UnaryOperator<DeliveryConfig>> overrides = new ArrayList<>();
     private DeliveryConfig config;
+    private String run;
     private Path configFile;
     private Wiring wiring;
+    private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
 
     Session(Main main, CommandLine cli) {
         this.main = main;
@@ -106,9 +110,26 @@ final class Session implements AutoCloseable {
                     .dockerHost(env().get("DOCKER_HOST"))
                     .dockerConfig(dockerConfig())
                     .scanIndexCache(cacheDirectory().resolve("osv-index"))
+                    .approval(approval)
                     .build();
         }
         return wiring;
+    }
+
+    /** Who approves promotions that require it; set before the engine is wired. */
+    void approval(ApprovalHook hook) {
+        if (wiring != null) {
+            throw new IllegalStateException("set the approval hook before the engine is wired");
+        }
+        approval = hook;
+    }
+
+    /** An id for this invocation, recorded in the ledger as the run. */
+    String run() {
+        if (run == null) {
+            run = "immutable-cli:" + UUID.randomUUID();
+        }
+        return run;
     }
 
     private Path dockerConfig() {

@@ -70,6 +70,44 @@ public class BadInputTest {
         assertTrue(r.err(), r.err().contains("there is no environment 'staging'; configured: dev, prod"));
     }
 
+    private static final String TWO_ENVIRONMENTS = """
+            environments:
+              - name: dev
+                repository: 127.0.0.1:5101/cli-bad-input/app
+                target: { docker: { ports: "28100-28119" } }
+              - name: prod
+                repository: 127.0.0.1:5101/cli-bad-input/app
+                target: { docker: { ports: "28120-28139" } }
+            """;
+
+    @Test
+    public void promotingAMutableTagIsRefusedAsBadInputSayingHowToPinIt() throws Exception {
+        CliRun r = run(TWO_ENVIRONMENTS, "promote", "127.0.0.1:5101/cli-bad-input/app:1.0", "--to", "dev");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("names a tag, which can move"));
+        assertTrue(r.err(), r.err().contains("@sha256:"));
+    }
+
+    @Test
+    public void promotingIntoAnUnknownEnvironmentNamesTheConfiguredOnes() throws Exception {
+        CliRun r = run(TWO_ENVIRONMENTS, "promote", "127.0.0.1:5101/cli-bad-input/app@sha256:"
+                + "0".repeat(64), "--to", "staging");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("there is no environment 'staging'"));
+        assertTrue(r.err(), r.err().contains("dev") && r.err().contains("prod"));
+        r = run(TWO_ENVIRONMENTS, "rollback", "qa");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("there is no environment 'qa'"));
+    }
+
+    @Test
+    public void strategyFlagsWithoutAStrategyAreBadInput() throws Exception {
+        CliRun r = run(TWO_ENVIRONMENTS, "promote", "127.0.0.1:5101/cli-bad-input/app@sha256:" + "0".repeat(64),
+                "--to", "dev", "--steps", "5,25");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("go with --strategy"));
+    }
+
     @Test
     public void usageErrorsAreBadInputWithTheCommandsHelp() throws Exception {
         CliRun r = run(null, "scan");

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.immutable.cli;
+
+import io.jenkins.plugins.immutable.deploy.DeploymentStrategy;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.promote.PromotionRequest;
+import io.jenkins.plugins.immutable.promote.PromotionResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code immutable promote}: the very same digest into the next environment, behind its gates. */
+@Command(name = "promote", mixinStandardHelpOptions = true,
+        description = {"Promote an image, by digest, into an environment: its gates run (came through the previous"
+            + " environment, signed, scanned, provenance, approval), the digest is copied into the environment's"
+            + " repository with its signatures and attestations, deployed with the environment's strategy (a canary"
+            + " is judged by its analysis template and rolled back automatically when it fails), recorded in the"
+            + " ledger, and the environment's tag moved last.",
+            "Exit 0 when live (or already live); 3 when a gate refused; 4 when the deployment was judged bad and"
+                + " rolled back."})
+final class PromoteCommand extends EngineCommand {
+
+    @Parameters(index = "0", paramLabel = "IMAGE",
+            description = "The image, pinned: registry/repository@sha256:... (a tag only with --resolve-tag).")
+    String image;
+
+    @Option(names = "--to", required = true, paramLabel = "ENVIRONMENT", description = "The environment.")
+    String environment;
+
+    @Option(names = "--resolve-tag",
+            description = "Accept a tag: it is resolved to its digest once, up front, and that digest is promoted.")
+    boolean resolveTag;
+
+    @Option(names = "--approve", description = "Approve, in your name, if the environment requires approval.")
+    boolean approve;
+
+    @Mixin
+    StrategyOptions strategy = new StrategyOptions();
+
+    @Override
+    int run(Session session) {
+        ImageReference ref = ImageReference.parse(image);
+        session.approval(PromotionOutput.approval(session, approve));
+        DeploymentStrategy chosen = strategy.resolve(session.wiring(), environment);
+        PromotionRequest request = PromotionRequest.of(ref, environment, session.actor(), session.run());
+        if (chosen != null) {
+            request = request.withStrategy(chosen);
+        }
+        if (resolveTag) {
+            request = request.resolvingTag();
+        }
+        PromotionResult result = session.wiring().promoter().promote(request);
+        session.output().result(PromotionOutput.json(result), PromotionOutput.human(result));
+        result.requireSuccess();
+        return 0;
+    }
+}
