@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
                 + " logins and signing keys are read from environment variables named after their credentialsId"
                 + " (REGISTRY_PROD_USERNAME/_PASSWORD, RELEASE_KEY_FILE or RELEASE_KEY, RELEASE_KEY_PASSWORD) or"
                 + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt."},
-        subcommands = {SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
+        subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
             RollbackCommand.class, ResumeCommand.class, StatusCommand.class,
             HistoryCommand.class, DriftCommand.class, KeygenCommand.class,
             CommandLine.HelpCommand.class},

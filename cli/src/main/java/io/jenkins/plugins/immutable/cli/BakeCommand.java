@@ -1,0 +1,149 @@
+package io.jenkins.plugins.immutable.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.attest.SlsaProvenance;
+import io.jenkins.plugins.immutable.bake.BakeResult;
+import io.jenkins.plugins.immutable.bake.DockerBuildRequest;
+import io.jenkins.plugins.immutable.bake.DockerEngine;
+import io.jenkins.plugins.immutable.bake.DockerEngineBaker;
+import io.jenkins.plugins.immutable.bake.Invocation;
+import io.jenkins.plugins.immutable.bake.Source;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code immutable bake}: build an image once, push it, and name it by digest with its provenance. */
+@Command(name = "bake", mixinStandardHelpOptions = true,
+        description = {"Build an image from a context directory and a Dockerfile on the Docker engine (DOCKER_HOST),"
+            + " push it, and print it pinned by digest, with OCI annotations and SLSA provenance of what went in, who"
+            + " built it, and how.",
+            "--provenance FILE writes the provenance statement for `immutable sign --attest FILE`."})
+final class BakeCommand extends EngineCommand {
+
+    @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
+    Path context;
+
+    @Option(names = {"-t", "--image"}, required = true, paramLabel = "REPOSITORY[:TAG]",
+            description = "Where to push: registry/repository, with the release tag (no tag: build-<image id>).")
+    String image;
+
+    @Option(names = {"-f", "--dockerfile"}, paramLabel = "FILE",
+            description = "The Dockerfile (default: CONTEXT/Dockerfile); may lie outside the context.")
+    Path dockerfile;
+
+    @Option(names = "--build-arg", paramLabel = "NAME=VALUE",
+            description = "A build argument (recorded in the image history and the provenance: never a secret).")
+    Map<String, String> buildArgs = new LinkedHashMap<>();
+
+    @Option(names = "--label", paramLabel = "NAME=VALUE", description = "A label to set on the image.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--target", paramLabel = "STAGE", description = "The stage to build (default: the last).")
+    String target;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH", description = "The platform to build for.")
+    String platform;
+
+    @Option(names = "--pull", description = "Always pull the base images.")
+    boolean pull;
+
+    @Option(names = "--no-cache", description = "Build every step afresh.")
+    boolean noCache;
+
+    @Option(names = "--source-repository", paramLabel = "URI",
+            description = "Where the code came from (default: the context's git remote, when there is one).")
+    String sourceRepository;
+
+    @Option(names = "--source-commit", paramLabel = "SHA",
+            description = "The commit built (default: the context's git HEAD, when there is one).")
+    String sourceCommit;
+
+    @Option(names = "--version-label", paramLabel = "VERSION",
+            description = "The version the image packages (org.opencontainers.image.version).")
+    String version;
+
+    @Option(names = "--provenance", paramLabel = "FILE", description = "Write the SLSA provenance statement here.")
+    Path provenance;
+
+    @Override
+    int run(Session session) throws IOException, InterruptedException {
+        Path dir = session.path(context);
+        if (!Files.isDirectory(dir)) {
+            throw EngineException.badInput("the build context " + dir + " is not a directory");
+        }
+        ImageReference ref = ImageReference.parse(image);
+        if (ref.isPinned()) {
+            throw EngineException.badInput("--image " + image + " names a digest; bake gives the digest, so name the"
+                    + " repository and (optionally) the tag to push under");
+        }
+        Source source = new Source(sourceRepository != null ? sourceRepository : git(dir, "remote", "get-url",
+                "origin"), sourceCommit != null ? sourceCommit : git(dir, "rev-parse", "HEAD"), version);
+        DockerBuildRequest.Builder request = DockerBuildRequest.builder(dir, ref)
+                .buildArgs(buildArgs).labels(labels).pull(pull).noCache(noCache).source(source)
+                .invocation(Invocation.cli(Main.Version.version()));
+        if (!image.substring(image.lastIndexOf('/') + 1).contains(":")) {
+            request.tag(null); // no tag written: pushed as build-<image id>, never as an implicit latest
+        }
+        if (dockerfile != null) {
+            request.dockerfile(session.path(dockerfile));
+        }
+        if (target != null) {
+            request.targetStage(target);
+        }
+        if (platform != null) {
+            request.platform(platform);
+        }
+        DockerEngineBaker baker = new DockerEngineBaker(DockerEngine.fromEnvironment(session.env()),
+                session.wiring().registry(), session.wiring().registryCredentials());
+        BakeResult result = baker.bake(request.build(), session.output());
+        byte[] statement = SlsaProvenance.statement(result.provenance()).toJson();
+        if (provenance != null) {
+            Path file = session.path(provenance);
+            Files.write(file, statement);
+            session.output().line("wrote the provenance statement to " + file);
+        }
+        ObjectNode json = Output.object();
+        json.put("image", result.image().toString());
+        json.put("digest", result.image().digest().toString());
+        json.put("layers", result.layers());
+        json.put("layersPushed", result.layersPushed());
+        json.set("annotations", Output.JSON.valueToTree(result.annotations()));
+        json.set("provenance", Output.JSON.readTree(statement));
+        session.output().result(json, "Baked " + result.image() + "\n  " + result.layers() + " layers, "
+                + result.layersPushed() + " pushed" + (result.bytesPushed() >= 0 ? " (" + Output.bytes(
+                result.bytesPushed()) + ")" : "") + "\n  pinned: " + result.image().withoutTag());
+        return 0;
+    }
+
+    /** One line of git's answer about the context, or null when it is no git checkout (or git is missing). */
+    private static String git(Path dir, String... args) {
+        String[] command = new String[args.length + 3];
+        command[0] = "git";
+        command[1] = "-C";
+        command[2] = dir.toString();
+        System.arraycopy(args, 0, command, 3, args.length);
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+                p.destroy();
+                return null;
+            }
+            return out.lines().findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
