@@ -39,4 +39,15 @@ public class ArchitectureTest {
                     "..immutable.promote..", "..immutable.analysis..")
             .because("the ledger and the analysis implement deploy's DeploymentJournal and CanaryAnalysis, not the"
                     + " reverse");
+
+    /**
+     * The ledger is the record any tool reads (the CLI's status, the plugin's pages, another team's scripts): it knows
+     * nothing of promotion's gates or of the configuration, so that reading it never needs them.
+     */
+    @ArchTest
+    public static final ArchRule ledgerKnowsNothingOfPromotionOrConfiguration = noClasses()
+            .that().resideInAPackage("..immutable.ledger..")
+            .should().dependOnClassesThat().resideInAnyPackage("..immutable.promote..", "..immutable.config..",
+                    "..immutable.cli..")
+            .because("promotion builds on the ledger, never the reverse");
 }
