@@ -8,12 +8,17 @@ import io.jenkins.plugins.immutable.bake.DockerBuildRequest;
 import io.jenkins.plugins.immutable.bake.DockerEngine;
 import io.jenkins.plugins.immutable.bake.DockerEngineBaker;
 import io.jenkins.plugins.immutable.bake.Invocation;
+import io.jenkins.plugins.immutable.bake.LayerBaker;
+import io.jenkins.plugins.immutable.bake.LayerBuildRequest;
 import io.jenkins.plugins.immutable.bake.Source;
 import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.image.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -22,14 +27,43 @@ import picocli.CommandLine.Parameters;
 
 /** {@code immutable bake}: build an image once, push it, and name it by digest with its provenance. */
 @Command(name = "bake", mixinStandardHelpOptions = true,
-        description = {"Build an image from a context directory and a Dockerfile on the Docker engine (DOCKER_HOST),"
-            + " push it, and print it pinned by digest, with OCI annotations and SLSA provenance of what went in, who"
-            + " built it, and how.",
+        description = {"Build an image, push it, and print it pinned by digest, with OCI annotations and SLSA"
+            + " provenance of what went in, who built it, and how. Two ways:",
+            "  immutable bake CONTEXT -t REPO:TAG             on the Docker engine (DOCKER_HOST), from a Dockerfile",
+            "  immutable bake --layer DIR:/path -t REPO:TAG   daemonless: reproducible layers of local files on --from"
+                + " (default scratch), through the registry alone",
             "--provenance FILE writes the provenance statement for `immutable sign --attest FILE`."})
 final class BakeCommand extends EngineCommand {
 
-    @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONTEXT",
+            description = "The build context directory (Docker engine builds).")
     Path context;
+
+    @Option(names = "--layer", paramLabel = "SOURCE:/PATH",
+            description = "Daemonless: a layer of a local file or directory placed at /PATH in the image; repeatable,"
+                    + " one layer each, in order.")
+    List<String> layers = new ArrayList<>();
+
+    @Option(names = "--from", paramLabel = "IMAGE", description = "Daemonless: the base image (default: scratch).")
+    String from;
+
+    @Option(names = "--entrypoint", paramLabel = "ARG", split = ",", description = "Daemonless: the entrypoint.")
+    List<String> entrypoint;
+
+    @Option(names = "--cmd", paramLabel = "ARG", split = ",", description = "Daemonless: the default command.")
+    List<String> cmd;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Daemonless: an environment variable.")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--workdir", paramLabel = "PATH", description = "Daemonless: the working directory.")
+    String workdir;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Daemonless: the user to run as.")
+    String user;
+
+    @Option(names = "--expose", paramLabel = "PORT", description = "Daemonless: a port to expose (8080/tcp).")
+    List<String> expose = new ArrayList<>();
 
     @Option(names = {"-t", "--image"}, required = true, paramLabel = "REPOSITORY[:TAG]",
             description = "Where to push: registry/repository, with the release tag (no tag: build-<image id>).")
@@ -75,35 +109,13 @@ final class BakeCommand extends EngineCommand {
 
     @Override
     int run(Session session) throws IOException, InterruptedException {
-        Path dir = session.path(context);
-        if (!Files.isDirectory(dir)) {
-            throw EngineException.badInput("the build context " + dir + " is not a directory");
-        }
         ImageReference ref = ImageReference.parse(image);
         if (ref.isPinned()) {
             throw EngineException.badInput("--image " + image + " names a digest; bake gives the digest, so name the"
                     + " repository and (optionally) the tag to push under");
         }
-        Source source = new Source(sourceRepository != null ? sourceRepository : git(dir, "remote", "get-url",
-                "origin"), sourceCommit != null ? sourceCommit : git(dir, "rev-parse", "HEAD"), version);
-        DockerBuildRequest.Builder request = DockerBuildRequest.builder(dir, ref)
-                .buildArgs(buildArgs).labels(labels).pull(pull).noCache(noCache).source(source)
-                .invocation(Invocation.cli(Main.Version.version()));
-        if (!image.substring(image.lastIndexOf('/') + 1).contains(":")) {
-            request.tag(null); // no tag written: pushed as build-<image id>, never as an implicit latest
-        }
-        if (dockerfile != null) {
-            request.dockerfile(session.path(dockerfile));
-        }
-        if (target != null) {
-            request.targetStage(target);
-        }
-        if (platform != null) {
-            request.platform(platform);
-        }
-        DockerEngineBaker baker = new DockerEngineBaker(DockerEngine.fromEnvironment(session.env()),
-                session.wiring().registry(), session.wiring().registryCredentials());
-        BakeResult result = baker.bake(request.build(), session.output());
+        boolean tagged = image.substring(image.lastIndexOf('/') + 1).contains(":");
+        BakeResult result = layers.isEmpty() ? docker(session, ref, tagged) : daemonless(session, ref, tagged);
         byte[] statement = SlsaProvenance.statement(result.provenance()).toJson();
         if (provenance != null) {
             Path file = session.path(provenance);
@@ -121,6 +133,85 @@ final class BakeCommand extends EngineCommand {
                 + result.layersPushed() + " pushed" + (result.bytesPushed() >= 0 ? " (" + Output.bytes(
                 result.bytesPushed()) + ")" : "") + "\n  pinned: " + result.image().withoutTag());
         return 0;
+    }
+
+    private BakeResult docker(Session session, ImageReference ref, boolean tagged)
+            throws IOException, InterruptedException {
+        if (context == null) {
+            throw EngineException.badInput("give the build context directory (a Docker engine build), or --layer"
+                    + " SOURCE:/PATH for a daemonless one");
+        }
+        Path dir = session.path(context);
+        if (!Files.isDirectory(dir)) {
+            throw EngineException.badInput("the build context " + dir + " is not a directory");
+        }
+        DockerBuildRequest.Builder request = DockerBuildRequest.builder(dir, ref)
+                .buildArgs(buildArgs).labels(labels).pull(pull).noCache(noCache).source(source(dir))
+                .invocation(Invocation.cli(Main.Version.version()));
+        if (!tagged) {
+            request.tag(null); // no tag written: pushed as build-<image id>, never as an implicit latest
+        }
+        if (dockerfile != null) {
+            request.dockerfile(session.path(dockerfile));
+        }
+        if (target != null) {
+            request.targetStage(target);
+        }
+        if (platform != null) {
+            request.platform(platform);
+        }
+        DockerEngineBaker baker = new DockerEngineBaker(DockerEngine.fromEnvironment(session.env()),
+                session.wiring().registry(), session.wiring().registryCredentials());
+        return baker.bake(request.build(), session.output());
+    }
+
+    private BakeResult daemonless(Session session, ImageReference ref, boolean tagged) throws InterruptedException {
+        if (context != null || dockerfile != null || !buildArgs.isEmpty() || target != null || pull || noCache) {
+            throw EngineException.badInput("CONTEXT, --dockerfile, --build-arg, --target, --pull and --no-cache are for"
+                    + " Docker engine builds; a daemonless build (--layer) takes --from, --cmd, --entrypoint, --env,"
+                    + " --workdir, --user, --expose and --label");
+        }
+        LayerBuildRequest.Builder request = LayerBuildRequest.builder(from == null ? null : ImageReference.parse(from),
+                ref).source(source(session.path(Path.of(".")))).invocation(Invocation.cli(Main.Version.version()))
+                .created(LayerBuildRequest.sourceDateEpoch(session.env()));
+        if (!tagged) {
+            request.tag(null);
+        }
+        for (String layer : layers) {
+            int colon = layer.lastIndexOf(":/");
+            if (colon <= 0) {
+                throw EngineException.badInput("--layer " + layer + " must be SOURCE:/PATH, e.g. build/app.jar:/app/");
+            }
+            Path source = session.path(Path.of(layer.substring(0, colon)));
+            if (!Files.exists(source)) {
+                throw EngineException.badInput("--layer " + layer + ": " + source + " does not exist");
+            }
+            request.layer(layer.substring(0, colon), source, layer.substring(colon + 1));
+        }
+        if (entrypoint != null) {
+            request.entrypoint(entrypoint.toArray(String[]::new));
+        }
+        if (cmd != null) {
+            request.cmd(cmd.toArray(String[]::new));
+        }
+        env.forEach(request::env);
+        labels.forEach(request::label);
+        expose.forEach(request::expose);
+        if (workdir != null) {
+            request.workdir(workdir);
+        }
+        if (user != null) {
+            request.user(user);
+        }
+        if (platform != null) {
+            request.platform(Platform.parse(platform));
+        }
+        return new LayerBaker(session.wiring().registry()).bake(request.build(), session.output());
+    }
+
+    private Source source(Path dir) {
+        return new Source(sourceRepository != null ? sourceRepository : git(dir, "remote", "get-url", "origin"),
+                sourceCommit != null ? sourceCommit : git(dir, "rev-parse", "HEAD"), version);
     }
 
     /** One line of git's answer about the context, or null when it is no git checkout (or git is missing). */

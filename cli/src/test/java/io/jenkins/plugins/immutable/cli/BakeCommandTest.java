@@ -48,6 +48,29 @@ public class BakeCommandTest {
     }
 
     @Test
+    public void daemonlessBakeIsReproducible() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Path root = Files.createDirectories(dir.resolve("rootfs/www"));
+        Files.writeString(root.resolve("index.html"), "hello\n");
+        String repository = Stacks.registry() + "/" + Stacks.unique("cli-bake");
+        String[] args = {"bake", "--layer", "rootfs:/", "--cmd", "/bin/busybox,httpd,-f", "--env", "MODE=demo",
+            "-t", repository + ":1.0", "--json"};
+        CliRun first = CliRun.run(dir, Map.of(), args);
+        assertEquals(first.toString(), 0, first.exitCode());
+        JsonNode result = Output.JSON.readTree(first.out());
+        assertTrue(result.toString(), result.get("image").asText().startsWith(repository + ":1.0@sha256:"));
+        assertEquals(io.jenkins.plugins.immutable.bake.Provenance.LAYER_BUILD_TYPE, result.at(
+                "/provenance/predicate/buildDefinition/buildType").asText());
+        Files.setLastModifiedTime(root.resolve("index.html"), java.nio.file.attribute.FileTime.fromMillis(0));
+        CliRun second = CliRun.run(dir, Map.of(), args);
+        assertEquals(second.toString(), 0, second.exitCode());
+        assertEquals("the same inputs bake the same digest", result.get("digest"),
+                Output.JSON.readTree(second.out()).get("digest"));
+        CliRun mixed = CliRun.run(dir, Map.of(), "bake", ".", "--layer", "rootfs:/", "-t", repository + ":1.1");
+        assertEquals(mixed.toString(), 2, mixed.exitCode());
+    }
+
+    @Test
     public void aFailingDockerfileLineIsBadInputNamingTheLine() throws Exception {
         Path dir = tmp.getRoot().toPath();
         Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY missing-file /x\n");
