@@ -301,8 +301,7 @@ public final class DockerEngineBaker {
             }
             if (item.isErrorIndicated()) {
                 flush();
-                error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError();
+                error = errorOf(item);
             }
         }
 
@@ -486,8 +485,7 @@ public final class DockerEngineBaker {
         @Override
         public void onNext(PushResponseItem item) {
             if (item.isErrorIndicated()) {
-                error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
-                        ? item.getErrorDetail().getMessage() : item.getError();
+                error = errorOf(item);
                 return;
             }
             if (item.getAux() != null && item.getAux().getDigest() != null) {
@@ -560,6 +558,11 @@ public final class DockerEngineBaker {
                     .withUsername(creds.username()).withIdentityToken(creds.secret());
             case BEARER_TOKEN -> new AuthConfig().withRegistryAddress(registryName).withRegistrytoken(creds.secret());
         };
+    }
+
+    private static String errorOf(ResponseItem item) {
+        return item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                ? item.getErrorDetail().getMessage() : item.getError();
     }
 
     /** Stops a build or push the caller no longer waits for (the run was aborted). */

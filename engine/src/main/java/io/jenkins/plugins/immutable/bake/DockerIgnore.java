@@ -110,34 +110,9 @@ public final class DockerIgnore {
         if (path.equals(".")) {
             return false;
         }
-        boolean matched = false;
-        int slash = path.lastIndexOf('/');
-        String parent = slash < 0 ? "." : path.substring(0, slash);
-        for (Rule rule : rules) {
-            // As Docker does: an exclusion is tested only while nothing excludes, an exception only once something does.
-            if (rule.exception() != matched) {
-                continue;
-            }
-            boolean match = rule.matches(path);
-            if (!match && !parent.equals(".")) {
-                String[] dirs = parent.split("/");
-                StringBuilder prefix = new StringBuilder();
-                for (String dir : dirs) {
-                    if (!prefix.isEmpty()) {
-                        prefix.append('/');
-                    }
-                    prefix.append(dir);
-                    if (rule.matches(prefix.toString())) {
-                        match = true;
-                        break;
-                    }
-                }
-            }
-            if (match) {
-                matched = !rule.exception();
-            }
-        }
-        return matched;
+        boolean[] excluded = new boolean[1];
+        matchUsingParent(path, null, excluded);
+        return excluded[0];
     }
 
     /**
@@ -151,27 +126,13 @@ public final class DockerIgnore {
             Rule rule = rules.get(i);
             boolean match = parentMatched != null && parentMatched[i];
             if (!match) {
+                // As Docker does: an exclusion is tested only while nothing excludes, an exception only once
+                // something does.
                 if (rule.exception() != matched) {
                     continue;
                 }
-                match = rule.matches(path);
-                if (!match && parentMatched == null) {
-                    int slash = path.lastIndexOf('/');
-                    if (slash > 0) {
-                        String[] dirs = path.substring(0, slash).split("/");
-                        StringBuilder prefix = new StringBuilder();
-                        for (String dir : dirs) {
-                            if (!prefix.isEmpty()) {
-                                prefix.append('/');
-                            }
-                            prefix.append(dir);
-                            if (rule.matches(prefix.toString())) {
-                                match = true;
-                                break;
-                            }
-                        }
-                    }
-                }
+                // Without the parent's results, the parent directories are tested here.
+                match = rule.matches(path) || parentMatched == null && parentMatches(rule, path);
             }
             mine[i] = match;
             if (match) {
@@ -180,6 +141,15 @@ public final class DockerIgnore {
         }
         excluded[0] = matched;
         return mine;
+    }
+
+    private static boolean parentMatches(Rule rule, String path) {
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            if (rule.matches(path.substring(0, slash))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Compiles a pattern as Docker does: plain text, a prefix ({@code dir/**}), a suffix ({@code **}/x) or a regex. */
