@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.bake;
 
+import java.io.Serializable;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +17,9 @@ import java.util.Objects;
  * @param bytesPushed   bytes uploaded for layers and config, or -1 when the engine does not say
  */
 public record BakeResult(ImageReference image, Provenance provenance, Map<String, String> annotations, int layers,
-        int layersPushed, long bytesPushed) {
+        int layersPushed, long bytesPushed) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public BakeResult {
         Objects.requireNonNull(image, "image");

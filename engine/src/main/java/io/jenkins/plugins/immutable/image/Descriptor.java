@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.image;
 
+import java.io.Serializable;
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.TreeMap;
  * @param urls         never null
  */
 public record Descriptor(String mediaType, Digest digest, long size, Map<String, String> annotations,
-                         String artifactType, Platform platform, List<String> urls) {
+                         String artifactType, Platform platform, List<String> urls) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public Descriptor {
         if (mediaType == null || mediaType.isBlank()) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.image;
 
+import java.io.Serializable;
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
  * @param tag      the tag, or null when the reference names the image by digest only
  * @param digest   the digest, or null when the reference is not pinned
  */
-public record ImageReference(String registry, String path, String tag, Digest digest) {
+public record ImageReference(String registry, String path, String tag, Digest digest) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern HEX_ID = Pattern.compile("[a-f0-9]{64}");

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.image;
 
+import java.io.Serializable;
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +14,9 @@ import java.util.Objects;
  * @param osVersion    {@code os.version}, or null
  * @param osFeatures   {@code os.features}, never null
  */
-public record Platform(String os, String architecture, String variant, String osVersion, List<String> osFeatures) {
+public record Platform(String os, String architecture, String variant, String osVersion, List<String> osFeatures) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public Platform {
         if (os == null || os.isBlank() || architecture == null || architecture.isBlank()) {

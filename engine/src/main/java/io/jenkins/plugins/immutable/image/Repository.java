@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.image;
 
+import java.io.Serializable;
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.Locale;
 import java.util.Objects;
@@ -12,7 +13,9 @@ import java.util.regex.Pattern;
  *                 {@code docker.io} for Docker Hub
  * @param path     slash-separated lowercase components, for example {@code team/app}
  */
-public record Repository(String registry, String path) {
+public record Repository(String registry, String path) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** Docker Hub, where references without a registry point. */
     public static final String DOCKER_HUB = "docker.io";
