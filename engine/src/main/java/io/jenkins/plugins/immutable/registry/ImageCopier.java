@@ -44,7 +44,7 @@ public final class ImageCopier {
     private final ProgressListener listener;
 
     public ImageCopier(RegistryClient client) {
-        this(client, false, 4, ProgressListener.NONE);
+        this(client, false, 6, ProgressListener.NONE);
     }
 
     private ImageCopier(RegistryClient client, boolean attachments, int parallelism, ProgressListener listener) {
@@ -62,7 +62,7 @@ public final class ImageCopier {
         return new ImageCopier(client, copyAttachments, parallelism, listener);
     }
 
-    /** How many blobs move at the same time (4 by default). */
+    /** How many blobs move at the same time (6 by default, as skopeo). */
     public ImageCopier withParallelism(int blobsAtOnce) {
         if (blobsAtOnce < 1) {
             throw EngineException.badInput("parallelism must be at least 1");
@@ -80,7 +80,9 @@ public final class ImageCopier {
      * digest.
      */
     public CopyResult copy(ImageReference source, ImageReference target) {
-        ImageReference pinned = client.resolve(source);
+        // One GET by tag both resolves the tag and fetches the manifest: the digest is that of these bytes.
+        Manifest top = client.getManifest(source);
+        ImageReference pinned = source.withDigest(top.digest());
         if (!source.isPinned()) {
             listener.line("resolved " + source + " to " + pinned.digest() + "; copying that digest");
         }
@@ -91,7 +93,9 @@ public final class ImageCopier {
         Stats stats = new Stats();
         Repository from = source.repository();
         Repository to = target.repository();
-        Manifest top = copyManifestTree(from, to, pinned.digest(), stats);
+        // With a tag and nothing to attach, storing under the tag is the last write and stores the manifest too.
+        boolean tagOnly = target.tag() != null && !attachments;
+        copyManifestTree(from, to, top, stats, !tagOnly);
         List<ImageReference> attached = new ArrayList<>();
         if (attachments) {
             copyAttachments(from, to, top.digest(), stats, attached, 1);
@@ -99,6 +103,9 @@ public final class ImageCopier {
         ImageReference result = to.digest(top.digest());
         if (target.tag() != null) {
             result = client.putManifest(to.tag(target.tag()), top);
+            if (tagOnly) {
+                stats.manifests.incrementAndGet();
+            }
             listener.line("tagged " + to + ":" + target.tag() + " -> " + top.digest());
         }
         return new CopyResult(pinned, result, stats.manifests.get(), stats.mounted.get(), stats.copied.get(),
@@ -115,28 +122,34 @@ public final class ImageCopier {
 
     /** Copies the manifest with this digest, its child manifests and all their blobs; stores them by digest. */
     private Manifest copyManifestTree(Repository from, Repository to, Digest digest, Stats stats) {
-        Map<Digest, Manifest> manifests = new LinkedHashMap<>();
-        Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
-        Manifest top = collect(from, digest, manifests, blobs, 0);
-        copyBlobs(from, to, new ArrayList<>(blobs.values()), stats);
-        // Children before parents: a registry checks that an index's manifests exist.
-        for (Manifest m : manifests.values()) {
-            client.putManifest(to.digest(m.digest()), m);
-            stats.manifests.incrementAndGet();
-        }
+        Manifest top = client.getManifest(from.digest(digest));
+        copyManifestTree(from, to, top, stats, true);
         return top;
     }
 
-    private Manifest collect(Repository from, Digest digest, Map<Digest, Manifest> manifests,
-                             Map<Digest, Descriptor> blobs, int depth) {
-        if (depth > 4) {
-            throw EngineException.badInput("the index " + digest + " in " + from + " nests more than 4 levels deep");
+    private void copyManifestTree(Repository from, Repository to, Manifest top, Stats stats, boolean storeTop) {
+        Map<Digest, Manifest> manifests = new LinkedHashMap<>();
+        Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+        collect(from, top, manifests, blobs, 0);
+        copyBlobs(from, to, new ArrayList<>(blobs.values()), stats);
+        // Children before parents: a registry checks that an index's manifests exist.
+        for (Manifest m : manifests.values()) {
+            if (m != top || storeTop) {
+                client.putManifest(to.digest(m.digest()), m);
+                stats.manifests.incrementAndGet();
+            }
         }
-        Manifest m = client.getManifest(from.digest(digest));
+    }
+
+    private void collect(Repository from, Manifest m, Map<Digest, Manifest> manifests,
+                         Map<Digest, Descriptor> blobs, int depth) {
+        if (depth > 4) {
+            throw EngineException.badInput("the index " + m.digest() + " in " + from + " nests more than 4 levels deep");
+        }
         if (m instanceof ImageIndex index) {
             for (Descriptor child : index.manifests()) {
                 if (!manifests.containsKey(child.digest())) {
-                    collect(from, child.digest(), manifests, blobs, depth + 1);
+                    collect(from, client.getManifest(from.digest(child.digest())), manifests, blobs, depth + 1);
                 }
             }
         } else if (m instanceof ImageManifest image) {
@@ -148,7 +161,6 @@ public final class ImageCopier {
             }
         }
         manifests.put(m.digest(), m);
-        return m;
     }
 
     private void copyBlobs(Repository from, Repository to, List<Descriptor> blobs, Stats stats) {
@@ -195,17 +207,18 @@ public final class ImageCopier {
 
     private void copyBlob(Repository from, Repository to, Descriptor blob, Stats stats) {
         String name = blob.digest().shortForm() + " (" + blob.size() + " bytes)";
-        if (client.headBlob(to, blob.digest()).isPresent()) {
-            stats.present.incrementAndGet();
-            listener.line("present " + name);
-            return;
-        }
+        // Within a registry a mount is one request and idempotent: no need to ask first whether the target has it.
         if (from.registry().equals(to.registry()) && client.mountBlob(to, from, blob.digest())) {
             stats.mounted.incrementAndGet();
             listener.line("mounted " + name);
             return;
         }
-        client.pushBlobUnchecked(to, blob, () -> client.openBlob(from, blob));
+        if (client.headBlob(to, blob.digest()).isPresent()) {
+            stats.present.incrementAndGet();
+            listener.line("present " + name);
+            return;
+        }
+        client.pushBlobUnchecked(to, blob, () -> client.openBlobForCopy(from, blob));
         stats.copied.incrementAndGet();
         stats.bytes.addAndGet(blob.size());
         listener.line("copied " + name);

@@ -246,6 +246,27 @@ public final class RegistryClient {
         return new VerifyingInputStream(r.body(), digest, size >= 0 ? size : length, repo.toString());
     }
 
+    /**
+     * The blob's bytes as the registry sends them, only their length checked: for copies, where the target registry
+     * computes the digest of what it receives and refuses a mismatch, so hashing here too would only cost time.
+     */
+    InputStream openBlobForCopy(Repository repo, Descriptor blob) {
+        String what = "get blob " + blob.digest() + " from " + repo;
+        HttpResponse<InputStream> r = send(Transport.Call.of("GET", blobUri(repo, blob.digest()), what)
+                .auth(repo.registry(), pull(repo)));
+        if (r.statusCode() != 200) {
+            throw RegistryErrors.of(r, repo.registry(), what);
+        }
+        long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (length >= 0 && length != blob.size()) {
+            Transport.discard(r);
+            throw EngineException.integrity("registry " + repo.registry() + " serves blob " + blob.digest() + " of "
+                    + repo + " with " + length + " bytes, but its descriptor says " + blob.size()
+                    + "; do not use this image");
+        }
+        return r.body();
+    }
+
     /** Reads a small blob (a config, a signature payload) whole, verified; refuses blobs larger than 16 MiB. */
     public byte[] readBlob(Repository repo, Descriptor blob) {
         int limit = 16 * 1024 * 1024;
