@@ -262,6 +262,20 @@ public class RegistryClientTest {
                 assertTrue(e.getMessage(), e.getMessage().contains("does not match its digest"));
                 assertTrue(e.getMessage(), e.getMessage().contains(blob.digest().toString()));
             }
+            // A copy of an image with that blob to another registry is refused too: the target checks the digest.
+            ImageManifest withCorrupt = ImageManifest.builder(MediaTypes.OCI_MANIFEST)
+                    .config(client.pushBlob(repo, "{}".getBytes(StandardCharsets.UTF_8)).withMediaType(MediaTypes.OCI_CONFIG))
+                    .layer(blob.withMediaType(MediaTypes.OCI_LAYER_GZIP)).build();
+            ImageReference source = client.putManifest(repo.tag("v1"), withCorrupt);
+            Repository target = new Repository(Stack.registry2(), Stack.uniqueRepository("corrupt-copy"));
+            try {
+                new ImageCopier(client).copy(source, target.tag("v1"));
+                fail("a corrupt blob was copied");
+            } catch (EngineException e) {
+                assertEquals(e.getMessage(), EngineException.Kind.INTEGRITY, e.kind());
+                assertTrue(e.getMessage(), e.getMessage().contains("do not match their digest"));
+            }
+            assertTrue(client.headManifest(target.tag("v1")).isEmpty());
             // Pushing bytes under a digest they do not have is refused by the registry, as INTEGRITY.
             Descriptor lie = new Descriptor(MediaTypes.OCTET_STREAM, Digest.sha256(random(10, 72)), bytes.length);
             try {
