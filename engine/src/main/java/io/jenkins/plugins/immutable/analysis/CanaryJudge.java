@@ -42,7 +42,13 @@ public final class CanaryJudge {
             if (series == null) {
                 series = new ScopedSeries(TimeSeries.EMPTY, TimeSeries.EMPTY);
             }
-            results.add(classify(metric, series.canary().values(), series.baseline().values()));
+            MetricResult result = classify(metric, series.canary().values(), series.baseline().values());
+            if (result.classification() == Classification.NODATA && series.origin() != null) {
+                result = new MetricResult(result.name(), result.group(), result.classification(), result.critical(),
+                        result.mustHaveData(), result.reason() + "; asked " + series.origin(), result.canary(),
+                        result.baseline(), result.test(), result.measure(), result.effectSize());
+            }
+            results.add(result);
         }
         return score(start, end, results);
     }

@@ -71,6 +71,11 @@ public final class Stack {
                 + require("IMMUTABLE_HAPROXY_FRONTENDS") + ")");
     }
 
+    /** The stack's Prometheus, {@code http://127.0.0.1:5107}, scraping the stack's HAProxy exporter every second. */
+    public static String prometheus() {
+        return require("IMMUTABLE_PROMETHEUS");
+    }
+
     /** sigstore-js's bundle check (node script), an independent verifier for the sign tests. */
     public static String sigstoreJs() {
         return require("IMMUTABLE_SIGSTORE_JS");

@@ -1,0 +1,240 @@
+package io.jenkins.plugins.immutable.analysis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.immutable.EngineException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Points from Prometheus' HTTP API ({@code /api/v1/query_range}), one query per scope. A metric's query is a PromQL
+ * template in which the scope is substituted:
+ * <ul>
+ *   <li>{@code ${scope}}: the scope's label selector, by default {@code proxy="<backend>",server=~"<servers>"} as
+ *   HAProxy's exporter labels its per-server metrics (another exporter's labels: {@link #withSelector});</li>
+ *   <li>{@code ${environment}}: the backend; {@code ${servers}}: the servers as a regular expression;
+ *   {@code ${role}}: {@code canary} or {@code baseline}.</li>
+ * </ul>
+ * For example {@code sum(irate(haproxy_server_http_responses_total{code="5xx",${scope}}[1s]))}. Several series from
+ * one query (per-instance metrics) are pooled. Points are {@link #withStep step} apart; a step at or above the scrape
+ * interval, with rate windows that do not overlap from point to point, keeps the points independent, which the U
+ * test assumes.
+ */
+public final class PrometheusSource implements MetricSource {
+
+    /** HAProxy's exporter: {@code proxy} is the backend, {@code server} the server slot. */
+    public static final String HAPROXY_SELECTOR = "proxy=\"${environment}\",server=~\"${servers}\"";
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI url;
+    private final Duration step;
+    private final String selector;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public PrometheusSource(URI url) {
+        this(url, Duration.ofSeconds(1), HAPROXY_SELECTOR, Duration.ofSeconds(15));
+    }
+
+    private PrometheusSource(URI url, Duration step, String selector, Duration timeout) {
+        this.url = Objects.requireNonNull(url, "url");
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+            throw EngineException.badInput("Prometheus' address must be an http or https URL, not " + url);
+        }
+        if (step.isNegative() || step.isZero()) {
+            throw EngineException.badInput("the Prometheus query step must be positive, not " + step);
+        }
+        this.step = step;
+        this.selector = selector;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Points this far apart (default 1s); not finer than the scrape interval, or points repeat. */
+    public PrometheusSource withStep(Duration newStep) {
+        return new PrometheusSource(url, newStep, selector, timeout);
+    }
+
+    /** What {@code ${scope}} becomes, itself using {@code ${environment}} and {@code ${servers}}. */
+    public PrometheusSource withSelector(String newSelector) {
+        return new PrometheusSource(url, step, newSelector, timeout);
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public Duration step() {
+        return step;
+    }
+
+    @Override
+    public ScopedSeries fetch(CanaryMetric metric, Scopes scopes, Instant start, Instant end) {
+        if (!end.isAfter(start)) {
+            throw new IllegalArgumentException("an interval must end after it starts: " + start + " to " + end);
+        }
+        String baselineQuery = expand(metric, scopes.baseline());
+        String canaryQuery = expand(metric, scopes.canary());
+        if (baselineQuery.equals(canaryQuery)) {
+            throw EngineException.badInput("the query of metric '" + metric.name() + "' reads the same for canary and"
+                    + " baseline: put ${scope} where the label selector goes, e.g. rate(requests_total{${scope}}[1s])");
+        }
+        TimeSeries baseline = queryRange(metric, "baseline", baselineQuery, start, end);
+        TimeSeries canary = queryRange(metric, "canary", canaryQuery, start, end);
+        String origin = "Prometheus " + url + " (step " + seconds(step) + "s, " + start + " to " + end + "): canary `"
+                + canaryQuery + "`, baseline `" + baselineQuery + "`";
+        return new ScopedSeries(baseline, canary, origin);
+    }
+
+    /** The metric's query for one scope. */
+    String expand(CanaryMetric metric, Scope scope) {
+        String withScope = substitute(metric, metric.query(), scope, true);
+        return substitute(metric, withScope, scope, false);
+    }
+
+    private String substitute(CanaryMetric metric, String template, Scope scope, boolean scopeOnly) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value;
+            if (scopeOnly) {
+                value = name.equals("scope") ? selector : m.group();
+            } else {
+                value = switch (name) {
+                    case "environment" -> labelValue(scope.environment());
+                    case "servers" -> labelValue(scope.serverPattern());
+                    case "role" -> scope.role().label();
+                    default -> throw EngineException.badInput("the query of metric '" + metric.name() + "' uses ${"
+                            + name + "}; known placeholders are ${scope}, ${environment}, ${servers} and ${role}");
+                };
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Escapes a value for a double-quoted PromQL string. */
+    private static String labelValue(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private TimeSeries queryRange(CanaryMetric metric, String role, String query, Instant start, Instant end) {
+        String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step=" + seconds(step);
+        URI endpoint = URI.create(url.toString().replaceAll("/+$", "") + "/api/v1/query_range");
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        HttpResponse<String> response = null;
+        IOException failure = null;
+        for (int attempt = 1; attempt <= 3 && response == null; attempt++) {
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() >= 500 && attempt < 3) {
+                    response = null;
+                    Thread.sleep(200L * attempt);
+                }
+            } catch (IOException e) {
+                failure = e;
+                sleepQuietly(200L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw EngineException.outage("interrupted while querying Prometheus at " + url, e);
+            }
+        }
+        if (response == null) {
+            throw EngineException.outage("cannot reach Prometheus at " + url + " (" + failure
+                    + "); check that it runs and listens there (scripts/stack up starts one on 127.0.0.1:5107)", failure);
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw EngineException.outage("Prometheus at " + url + " answered HTTP " + response.statusCode()
+                    + " with something that is not its API's JSON; is " + url + " Prometheus?", e);
+        }
+        if (!"success".equals(body.path("status").asText())) {
+            String error = body.path("errorType").asText("") + ": " + body.path("error").asText(response.body());
+            if (response.statusCode() == 400 || response.statusCode() == 422) {
+                throw EngineException.badInput("Prometheus refused the query of metric '" + metric.name() + "' for the "
+                        + role + " (" + error + "); fix the metric's query: " + query);
+            }
+            throw EngineException.outage("Prometheus at " + url + " failed the query of metric '" + metric.name()
+                    + "' with HTTP " + response.statusCode() + " (" + error + ")", null);
+        }
+        List<long[]> times = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        int total = 0;
+        for (JsonNode series : body.path("data").path("result")) {
+            JsonNode points = series.path("values");
+            long[] t = new long[points.size()];
+            double[] v = new double[points.size()];
+            for (int i = 0; i < points.size(); i++) {
+                JsonNode point = points.get(i);
+                t[i] = new BigDecimal(point.get(0).asText()).movePointRight(3).longValue();
+                v[i] = parseValue(point.get(1).asText());
+            }
+            times.add(t);
+            values.add(v);
+            total += t.length;
+        }
+        long[] allTimes = new long[total];
+        double[] allValues = new double[total];
+        int at = 0;
+        for (int s = 0; s < times.size(); s++) {
+            System.arraycopy(times.get(s), 0, allTimes, at, times.get(s).length);
+            System.arraycopy(values.get(s), 0, allValues, at, values.get(s).length);
+            at += times.get(s).length;
+        }
+        return new TimeSeries(allTimes, allValues);
+    }
+
+    /** Prometheus writes values as strings, NaN and +Inf included; both are missing values to the judge. */
+    private static double parseValue(String text) {
+        try {
+            return Double.parseDouble(text.replace("Inf", "Infinity"));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String seconds(Instant t) {
+        return BigDecimal.valueOf(t.getEpochSecond()).add(BigDecimal.valueOf(t.getNano(), 9)).stripTrailingZeros()
+                .toPlainString();
+    }
+
+    private static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros()
+                .toPlainString();
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Prometheus " + url + " (step " + seconds(step) + "s)";
+    }
+}
