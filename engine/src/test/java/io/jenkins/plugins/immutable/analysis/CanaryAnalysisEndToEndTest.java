@@ -1,0 +1,247 @@
+package io.jenkins.plugins.immutable.analysis;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.deploy.Canary;
+import io.jenkins.plugins.immutable.deploy.Deployer;
+import io.jenkins.plugins.immutable.deploy.DeploymentState;
+import io.jenkins.plugins.immutable.deploy.FileDeploymentJournal;
+import io.jenkins.plugins.immutable.deploy.HealthCheck;
+import io.jenkins.plugins.immutable.deploy.Phase;
+import io.jenkins.plugins.immutable.deploy.Track;
+import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
+import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
+import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRouter;
+import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.testing.Stack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.After;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+
+/**
+ * The whole loop on the local stack: a canary deployed on the Docker host behind HAProxy, under a bounded load on
+ * loopback, scraped by Prometheus every 250 ms, judged between weight steps from Prometheus' points. A canary that
+ * answers 500 to one request in five is judged Fail at its first step and rolled back by itself; no request fails
+ * beyond the canary's own share. A good canary walks every step and is promoted.
+ *
+ * <p>Timing: 50 points per scope and metric (the default minimum, Spinnaker's advice) at one point per 250 ms need
+ * 12.5 s per step; each step pauses 14 s. The bad canary takes one step, the good one three.
+ */
+public class CanaryAnalysisEndToEndTest {
+
+    private static final Duration STEP_PAUSE = Duration.ofSeconds(14);
+    private static final HealthCheck HEALTH = new HealthCheck("/", Duration.ofSeconds(8), Duration.ofMillis(50));
+
+    private static String repository;
+    private static Digest v1;
+    private static Digest v2Good;
+    private static Digest v2Bad;
+
+    @Rule
+    public final AnalysisServers servers = new AnalysisServers();
+
+    private final DockerClient docker = DockerClients.connect(Stack.dockerHost());
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final long t0 = System.nanoTime();
+    private final ProgressListener listener = line -> {
+        line = String.format("%6d ms %s", (System.nanoTime() - t0) / 1_000_000, line);
+        log.add(line);
+        System.out.println(line);
+    };
+    private Path journal;
+
+    /**
+     * Busybox httpd answering {@code /cgi-bin/app} through a CGI script that counts requests and, in the bad version,
+     * answers 500 to every fifth; {@code /} is HAProxy's and the target's health check.
+     */
+    @BeforeClass
+    public static void buildImages() throws Exception {
+        DockerClient docker = DockerClients.connect(Stack.dockerHost());
+        repository = Stack.registry() + "/" + Stack.uniqueRepository("analysis-canary");
+        v1 = build(docker, "v1", 0);
+        v2Good = build(docker, "v2-good", 0);
+        v2Bad = build(docker, "v2-bad", 5);
+    }
+
+    private static Digest build(DockerClient docker, String version, int failEvery) throws IOException {
+        Path dir = Files.createTempDirectory("an-image");
+        try {
+            Files.copy(Path.of("/bin/busybox"), dir.resolve("busybox"));
+            Files.createDirectories(dir.resolve("www/cgi-bin"));
+            Files.createDirectories(dir.resolve("tmp"));
+            Files.writeString(dir.resolve("www/index.html"), version + "\n");
+            String answer = failEvery == 0 ? "printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' " + version + "\n"
+                    : """
+                    if [ $((n %% %d)) -eq 0 ]; then
+                      printf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\n%%s failed\\n' %s
+                    else
+                      printf 'Content-Type: text/plain\\r\\n\\r\\n%%s\\n' %s
+                    fi
+                    """.formatted(failEvery, version, version);
+            Path app = dir.resolve("www/cgi-bin/app");
+            Files.writeString(app, """
+                    #!/bin/sh
+                    # One byte per request, appended atomically: the file's size counts the requests.
+                    echo -n x >> /tmp/requests
+                    n=$(/bin/busybox wc -c < /tmp/requests)
+                    """ + answer);
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(dir.resolve("Dockerfile"), """
+                    FROM scratch
+                    COPY busybox /bin/busybox
+                    COPY busybox /bin/sh
+                    COPY www /www
+                    COPY tmp /tmp
+                    CMD ["/bin/sh", "-c", "/bin/busybox httpd -f -p 127.0.0.1:$PORT -h /www & pid=$!; trap 'kill $pid; exit 0' TERM; wait $pid"]
+                    """);
+            String tag = repository + ":" + version;
+            docker.buildImageCmd(dir.toFile()).withTags(Set.of(tag)).start().awaitImageId();
+            docker.pushImageCmd(repository).withTag(version).start().awaitCompletion();
+            return docker.inspectImageCmd(tag).exec().getRepoDigests().stream()
+                    .filter(d -> d.startsWith(repository + "@")).map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(tag + " was pushed but has no digest"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @After
+    public void removeContainers() throws IOException {
+        for (Container c : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(DockerHostTarget.ENVIRONMENT, servers.environment)).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        }
+        if (journal != null) {
+            try (Stream<Path> files = Files.walk(journal)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private DockerHostTarget target;
+
+    private Deployer deployer(MetricCanaryAnalysis analysis) throws IOException {
+        int first = 27000 + ThreadLocalRandom.current().nextInt(40) * 20;
+        target = new DockerHostTarget(docker, "127.0.0.1", first, first + 19, HEALTH);
+        journal = Files.createTempDirectory("an-journal");
+        return Deployer.builder(target, new HAProxyRouter(servers.runtime()), new FileDeploymentJournal(journal))
+                .analysis(analysis).listener(listener).drainTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Errors decide (critical); successful answers must not fall; one point per 250 ms, 50 points at least. */
+    private MetricCanaryAnalysis analysis() {
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(
+                CanaryMetric.of("errors", "sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[1s]))")
+                        .inGroup("errors").failingOn(Direction.INCREASE).asCritical(),
+                CanaryMetric.of("successes", "sum(irate(haproxy_server_http_responses_total{code=\"2xx\",${scope}}[1s]))")
+                        .inGroup("traffic").failingOn(Direction.DECREASE)
+                        .withEffectSize(EffectSize.meanRatio(1, 0.9))))
+                .withGroupWeights(Map.of("errors", 70.0));
+        PrometheusSource prometheus = new PrometheusSource(servers.prometheus())
+                .withStep(Duration.ofMillis(250));
+        return MetricCanaryAnalysis.builder(template, prometheus).listener(listener).build();
+    }
+
+    private List<Track> running(Track track) {
+        return target.instances(servers.environment).stream().filter(i -> i.isRunning() && i.track() == track)
+                .map(i -> i.track()).toList();
+    }
+
+    @Test
+    public void aCanaryFailingOneRequestInFiveIsRolledBackByItself() throws Exception {
+        MetricCanaryAnalysis analysis = analysis();
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        long rolledBack;
+        try (BoundedLoad load = BoundedLoad.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            state = deployer.deploy(env, repository, v2Bad, 2, Canary.of(STEP_PAUSE, 5, 25, 50));
+            rolledBack = System.nanoTime();
+            Thread.sleep(1000);
+            load.close();
+            Map<String, Integer> all = load.countsSince(0);
+            Map<String, Integer> after = load.countsSince(rolledBack + 200_000_000L);
+            System.out.println("answers: " + all + "; after the rollback: " + after);
+            // Every request that failed was the canary's own 500; nothing failed while traffic moved.
+            for (String answer : all.keySet()) {
+                assertTrue(answer + " in " + all, answer.equals("200 v1") || answer.equals("200 v2-bad")
+                        || answer.equals("500 v2-bad failed"));
+            }
+            int canaryOk = all.getOrDefault("200 v2-bad", 0);
+            int canaryFailed = all.getOrDefault("500 v2-bad failed", 0);
+            assertTrue("the canary answered and failed its share: " + all, canaryFailed > 0
+                    && canaryFailed <= (canaryOk + canaryFailed) / 5 + 1);
+            int total = all.values().stream().mapToInt(Integer::intValue).sum();
+            assertTrue("the canary had about 5% of the requests: " + all,
+                    canaryOk + canaryFailed < total * 0.08);
+            assertEquals("after the rollback only the live version answers", Set.of("200 v1"), after.keySet());
+        }
+        assertEquals(state.message(), Phase.ROLLED_BACK, state.phase());
+        assertTrue(state.message(), state.message().contains("canary analysis at 5%: Fail: score 0"));
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertEquals(Verdict.FAIL, report.verdict());
+        assertEquals(1, report.judgements().size());
+        MetricResult errors = report.last().metrics().get(0);
+        assertEquals(errors.reason(), Classification.HIGH, errors.classification());
+        assertTrue(errors.reason(), errors.reason().startsWith("baseline is 0 at all "));
+        assertTrue(errors.canary().points() >= 50);
+        assertEquals(List.of(), running(Track.BASELINE));
+        assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
+        assertEquals(report, CanaryReport.fromJson(report.toJson()));
+    }
+
+    @Test
+    public void aGoodCanaryWalksEveryStepAndIsPromoted() throws Exception {
+        MetricCanaryAnalysis analysis = analysis();
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        try (BoundedLoad load = BoundedLoad.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            state = deployer.deploy(env, repository, v2Good, 2, Canary.of(STEP_PAUSE, 5, 25, 50));
+            long promoted = System.nanoTime();
+            Thread.sleep(1000);
+            load.close();
+            Map<String, Integer> all = load.countsSince(0);
+            System.out.println("answers: " + all);
+            assertEquals("no request failed: " + all, Set.of("200 v1", "200 v2-good"), all.keySet());
+            assertEquals(Set.of("200 v2-good"), load.countsSince(promoted + 200_000_000L).keySet());
+        }
+        assertEquals(state.message(), Phase.SUCCEEDED, state.phase());
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertEquals(report.summary(), Verdict.PASS, report.verdict());
+        assertEquals(List.of(5, 25, 50), report.judgements().stream().map(Judgement::canaryWeight).toList());
+        for (Judgement j : report.judgements()) {
+            assertEquals(j.reason(), Verdict.PASS, j.verdict());
+            for (MetricResult m : j.metrics()) {
+                assertTrue(m.name() + ": " + m.canary().points(), m.canary().points() >= 50);
+            }
+        }
+        assertEquals(List.of(), running(Track.BASELINE));
+        assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
+    }
+}
