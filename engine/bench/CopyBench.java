@@ -93,7 +93,17 @@ public class CopyBench {
         return new Repository(registry, "bench/dst" + (repoCounter++)).tag("v1");
     }
 
+    /** Flushes what the previous copy wrote, so its writeback does not slow the next one down. */
+    static void settle() {
+        try {
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static double ours(ImageReference source, ImageReference target, String expect) {
+        settle();
         long t = System.nanoTime();
         CopyResult r = new ImageCopier(CLIENT).withParallelism(Integer.getInteger("parallelism", 6)).copy(source, target);
         double s = (System.nanoTime() - t) / 1e9;
@@ -112,11 +122,20 @@ public class CopyBench {
                 "--dest-tls-verify=false", "docker://" + source.repository() + "@" + source.digest(),
                 "docker://" + target).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
+        settle();
+        if (Boolean.getBoolean("skopeoTime")) {
+            pb.command().add(0, "/usr/bin/time");
+            pb.command().add(1, "-f");
+            pb.command().add(2, "SKOPEO_CPU user=%U sys=%S");
+        }
         long t = System.nanoTime();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("skopeo copy failed: " + out);
+        }
+        if (out.contains("SKOPEO_CPU")) {
+            System.err.print(out);
         }
         double s = (System.nanoTime() - t) / 1e9;
         if (!CLIENT.resolve(target).digest().equals(source.digest())) {
@@ -153,6 +172,9 @@ public class CopyBench {
         ImageReference warm = build(r1, 1 << 20, 2, seed);
         ImageReference small = build(r1, 10L << 20, 4, seed + 1);
         ImageReference large = build(r1, 500L << 20, 5, seed + 2);
+        // A second 500 MB image: skopeo remembers where it put blobs (its blob-info cache) and would mount instead
+        // of copying the same image a second time, so each side copies each image once, in both orders.
+        ImageReference large2 = build(r1, 500L << 20, 5, seed + 3);
         // Warm up both sides (JIT, connections) on a 1 MB image, not measured.
         ours(warm, freshTarget(r1), "warm-up");
         ours(warm, freshTarget(r2), "warm-up");
@@ -165,17 +187,25 @@ public class CopyBench {
         double s500 = skopeo(large, freshTarget(r1));
         long promoteHeap = peakHeapMb();
         resetPeaks();
-        double sx = skopeo(large, freshTarget(r2));
-        double px = ours(large, freshTarget(r2), "cross-registry 500 MB");
+        // Both orders, each side's better time: whoever runs second may meet the first one's writeback.
+        double sx1 = skopeo(large, freshTarget(r2));
+        double px1 = ours(large2, freshTarget(r2), "cross-registry 500 MB");
+        double sx = Math.min(sx1, skopeo(large2, freshTarget(r2)));
+        long cpu0 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        double px = Math.min(px1, ours(large, freshTarget(r2), "cross-registry 500 MB"));
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() - cpu0;
         long crossHeap = peakHeapMb();
 
         System.out.println();
         System.out.printf("%-44s %10s %10s %8s%n", "operation (same run, same image)", "ours", "skopeo", "ratio");
         row("promote (same-registry copy), 10 MB", p10, s10);
         row("promote (same-registry copy), 500 MB", p500, s500);
-        row("cross-registry copy, 500 MB", px, sx);
+        row("cross-registry copy, 500 MB (best of 2)", px, sx);
         System.out.printf("promotion time 500 MB / 10 MB: %.2f (flat = 1)%n", p500 / p10);
-        System.out.printf("cross-registry throughput: ours %.0f MB/s, skopeo %.0f MB/s%n", 500 / px, 500 / sx);
+        System.out.printf("cross-registry throughput: ours %.0f MB/s, skopeo %.0f MB/s; CPU of this JVM during"
+                + " its copy %.2f s%n", 500 / px, 500 / sx, cpu / 1e9);
         System.out.printf("peak heap used (of -Xmx%d MB): promotions %d MB, cross-registry copy %d MB%n",
                 Runtime.getRuntime().maxMemory() / (1024 * 1024), promoteHeap, crossHeap);
         System.out.println("goals: promotion ratio <= 0.50 and flat in size; cross-registry ratio <= 1.00;"

@@ -218,7 +218,7 @@ public final class ImageCopier {
             listener.line("present " + name);
             return;
         }
-        client.pushBlobUnchecked(to, blob, () -> client.openBlobForCopy(from, blob));
+        client.copyBlobAcross(from, to, blob);
         stats.copied.incrementAndGet();
         stats.bytes.addAndGet(blob.size());
         listener.line("copied " + name);

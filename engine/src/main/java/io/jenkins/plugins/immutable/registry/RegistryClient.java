@@ -247,24 +247,64 @@ public final class RegistryClient {
     }
 
     /**
-     * The blob's bytes as the registry sends them, only their length checked: for copies, where the target registry
-     * computes the digest of what it receives and refuses a mismatch, so hashing here too would only cost time.
+     * Streams a blob from one registry into another: the download's buffers are handed to the upload as they arrive,
+     * without copying, with the upload's pace throttling the download. The target registry computes the digest of
+     * what it receives and refuses a mismatch (INTEGRITY), so the bytes are not hashed here as well. A transfer that
+     * breaks is started again from both ends.
      */
-    InputStream openBlobForCopy(Repository repo, Descriptor blob) {
-        String what = "get blob " + blob.digest() + " from " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("GET", blobUri(repo, blob.digest()), what)
-                .auth(repo.registry(), pull(repo)));
+    void copyBlobAcross(Repository from, Repository to, Descriptor blob) {
+        RetryPolicy policy = transport.retryPolicy();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                copyBlobOnce(from, to, blob);
+                return;
+            } catch (EngineException e) {
+                if (e.kind() != EngineException.Kind.OUTAGE || attempt >= policy.attempts()) {
+                    throw e;
+                }
+                transport.listener().line("copying blob " + blob.digest().shortForm() + " to " + to + " failed ("
+                        + e.getMessage() + "); starting it again");
+                sleep(policy.backoff(attempt));
+            }
+        }
+    }
+
+    private void copyBlobOnce(Repository from, Repository to, Descriptor blob) {
+        // The upload session first: a target that is down fails before the source sends a byte.
+        URI location = startUpload(to);
+        String what = "get blob " + blob.digest() + " from " + from;
+        HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r = transport.sendForPublisher(
+                Transport.Call.of("GET", blobUri(from, blob.digest()), what).auth(from.registry(), pull(from)));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw RegistryErrors.of(r.statusCode(), Transport.readPublisher(r), from.registry(), what);
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (length >= 0 && length != blob.size()) {
-            Transport.discard(r);
-            throw EngineException.integrity("registry " + repo.registry() + " serves blob " + blob.digest() + " of "
-                    + repo + " with " + length + " bytes, but its descriptor says " + blob.size()
+            Transport.discardPublisher(r);
+            throw EngineException.integrity("registry " + from.registry() + " serves blob " + blob.digest() + " of "
+                    + from + " with " + length + " bytes, but its descriptor says " + blob.size()
                     + "; do not use this image");
         }
-        return r.body();
+        java.net.http.HttpRequest.BodyPublisher body = java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                new BufferPipe(r.body()), blob.size());
+        Transport.Body once = new Transport.Body() {
+            @Override
+            public java.net.http.HttpRequest.BodyPublisher publisher() {
+                return body;
+            }
+
+            @Override
+            public boolean replayable() {
+                return false;
+            }
+        };
+        String put = "push blob " + blob.digest().shortForm() + " to " + to;
+        HttpResponse<InputStream> done = send(Transport.Call.of("PUT", withDigest(location, blob.digest()), put)
+                .header("Content-Type", "application/octet-stream").body(once).auth(to.registry(), push(to)));
+        if (done.statusCode() != 201 && done.statusCode() != 204) {
+            throw RegistryErrors.of(done, to.registry(), put);
+        }
+        Transport.discard(done);
     }
 
     /** Reads a small blob (a config, a signature payload) whole, verified; refuses blobs larger than 16 MiB. */

@@ -41,6 +41,11 @@ final class RegistryErrors {
         } catch (EngineException unreadable) {
             body = new byte[0]; // a HEAD answer, or a body already discarded: the status says enough
         }
+        return of(status, body, registry, what);
+    }
+
+    /** As {@link #of(HttpResponse, String, String)} from a status and a body already read. */
+    static EngineException of(int status, byte[] body, String registry, String what) {
         Parsed p = parse(body);
         String code = p.code() == null ? "" : p.code();
         String said = " (HTTP " + status + (code.isEmpty() ? "" : " " + code)

@@ -168,15 +168,41 @@ final class Transport {
      * becomes an OUTAGE. The caller closes the body.
      */
     HttpResponse<InputStream> send(Call call) {
-        return send(call, true);
+        return send(call, true, HttpResponse.BodyHandlers.ofInputStream(), Transport::discard);
     }
 
     /** As {@link #send} but without registry authentication (for token services). */
     HttpResponse<InputStream> sendRaw(Call call) {
-        return send(call, false);
+        return send(call, false, HttpResponse.BodyHandlers.ofInputStream(), Transport::discard);
     }
 
-    private HttpResponse<InputStream> send(Call call, boolean authenticate) {
+    /**
+     * As {@link #send}, the body as the client's own flow of buffers, to hand on to another request without copying
+     * (a blob streamed from one registry into another).
+     */
+    HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> sendForPublisher(Call call) {
+        return send(call, true, HttpResponse.BodyHandlers.ofPublisher(), Transport::discardPublisher);
+    }
+
+    static void discardPublisher(HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r) {
+        HttpResponse.BodySubscriber<Void> sink = HttpResponse.BodySubscribers.discarding();
+        r.body().subscribe(sink);
+    }
+
+    /** Reads an error body from a flow of buffers, up to 64 KiB. */
+    static byte[] readPublisher(HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r) {
+        HttpResponse.BodySubscriber<byte[]> bytes = HttpResponse.BodySubscribers.ofByteArray();
+        r.body().subscribe(bytes);
+        try {
+            byte[] all = bytes.getBody().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return all.length > 64 * 1024 ? java.util.Arrays.copyOf(all, 64 * 1024) : all;
+        } catch (Exception e) {
+            return new byte[0];
+        }
+    }
+
+    private <T> HttpResponse<T> send(Call call, boolean authenticate, HttpResponse.BodyHandler<T> handler,
+                                     java.util.function.Consumer<HttpResponse<T>> discard) {
         URI uri = call.uri();
         boolean sameHost = true;
         boolean challenged = false;
@@ -190,9 +216,9 @@ final class Transport {
             } catch (IOException e) {
                 throw EngineException.badInput("cannot read what to send for " + call.what() + ": " + e.getMessage());
             }
-            HttpResponse<InputStream> response;
+            HttpResponse<T> response;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                response = http.send(request, handler);
             } catch (IOException e) {
                 EngineException cause = engineCause(e);
                 if (cause != null) {
@@ -222,7 +248,7 @@ final class Transport {
             int status = response.statusCode();
             if (status == 401 && authenticate && sameHost && call.registry() != null) {
                 List<String> challenge = response.headers().allValues("WWW-Authenticate");
-                discard(response);
+                discard.accept(response);
                 if (!challenged && call.body().replayable()
                         && auth.onChallenge(call.registry(), call.scopes(), challenge, authorization)) {
                     challenged = true;
@@ -235,7 +261,7 @@ final class Transport {
             if (RetryPolicy.isRetryableStatus(status) && attempt < retry.attempts() && call.body().replayable()) {
                 java.time.Duration wait = RetryPolicy.retryAfter(response.headers().firstValue("Retry-After"))
                         .orElse(retry.backoff(attempt));
-                discard(response);
+                discard.accept(response);
                 if (wait.compareTo(RetryPolicy.MAX_RETRY_AFTER) > 0) {
                     throw EngineException.outage("registry " + Hosts.registryOf(uri) + " answered HTTP " + status
                             + " to " + call.what() + " and asks to wait " + wait.toSeconds() + " s; try again then", null);
@@ -249,12 +275,12 @@ final class Transport {
             if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("Location").isPresent()
                     && (call.method().equals("GET") || call.method().equals("HEAD"))) {
                 if (++redirects > MAX_REDIRECTS) {
-                    discard(response);
+                    discard.accept(response);
                     throw EngineException.outage("registry " + Hosts.registryOf(call.uri()) + " redirected " + call.what()
                             + " more than " + MAX_REDIRECTS + " times", null);
                 }
                 URI next = uri.resolve(response.headers().firstValue("Location").get());
-                discard(response);
+                discard.accept(response);
                 // Credentials stay with the registry: storage behind a redirect gets a pre-signed URL, not them.
                 sameHost = sameHost && next.getScheme().equals(call.uri().getScheme())
                         && Hosts.registryOf(next).equals(Hosts.registryOf(call.uri()));
