@@ -28,6 +28,11 @@ final class FaultyProxy implements AutoCloseable {
         static Fault reset() {
             return new Fault(-1, null);
         }
+
+        /** No fault: this request goes through, so a fault can be aimed at a later one. */
+        static Fault pass() {
+            return new Fault(0, null);
+        }
     }
 
     private static final Set<String> HOP = Set.of("host", "connection", "content-length", "transfer-encoding",
@@ -55,7 +60,7 @@ final class FaultyProxy implements AutoCloseable {
         arrivals.add(new long[] {System.nanoTime()});
         Fault fault = faults.poll();
         try (exchange) {
-            if (fault != null) {
+            if (fault != null && fault.status() != 0) {
                 if (fault.status() < 0) {
                     // nothing is sent: the server drops the connection, as a reset or a crashed proxy does
                     throw new IOException("injected connection reset");

@@ -67,6 +67,26 @@ public class RetryTest {
     }
 
     @Test
+    public void aChunkedUploadCutMidwayResumesFromWhereTheRegistrySaysItGot() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("chunks", ".bin");
+        try {
+            byte[] bytes = RegistryClientTest.random(35_000, 402);
+            java.nio.file.Files.write(file, bytes);
+            // HEAD (absent), POST (upload opened), PATCH of the first chunk go through; the second PATCH is cut.
+            proxy.faults.add(FaultyProxy.Fault.pass());
+            proxy.faults.add(FaultyProxy.Fault.pass());
+            proxy.faults.add(FaultyProxy.Fault.pass());
+            proxy.faults.add(FaultyProxy.Fault.reset());
+            io.jenkins.plugins.immutable.image.Descriptor d = client.pushBlobChunked(repo, file, 10_000);
+            assertEquals(io.jenkins.plugins.immutable.image.Digest.sha256(bytes), d.digest());
+            assertArrayEquals(bytes, client.readBlob(repo, d));
+            assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("resuming at 10000")));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     public void aClientErrorThatWillNotChangeIsNotRetried() {
         proxy.faults.add(new FaultyProxy.Fault(403, null));
         try {
