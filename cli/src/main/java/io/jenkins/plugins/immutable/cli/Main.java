@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
                 + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
             RollbackCommand.class, ResumeCommand.class, StatusCommand.class,
-            HistoryCommand.class, DriftCommand.class, KeygenCommand.class,
+            HistoryCommand.class, DriftCommand.class, KeygenCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

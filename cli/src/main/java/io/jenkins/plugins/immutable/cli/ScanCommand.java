@@ -1,6 +1,5 @@
 package io.jenkins.plugins.immutable.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.attest.AttestResult;
@@ -131,16 +130,24 @@ final class ScanCommand extends EngineCommand {
     }
 
     private AttestResult attest(Session session, RegistryClient client, ScanReport report) {
-        Digest digest = Digest.parse(report.digest());
-        ImageReference pinned = ImageReference.parse(report.image()).withDigest(digest);
+        try (SigningKey signingKey = session.signingKey(key)) {
+            return new Attestor(client).withListener(session.output()).attest(pinned(report), statement(report),
+                    signingKey);
+        }
+    }
+
+    /** The scanned image, pinned by the digest the report names. */
+    static ImageReference pinned(ScanReport report) {
+        return ImageReference.parse(report.image()).withDigest(Digest.parse(report.digest()));
+    }
+
+    /** cosign's vuln attestation of the report, which promotion's scan gate reads back. */
+    static Statement statement(ScanReport report) {
+        ImageReference pinned = pinned(report);
         String predicate = ScanOutputs.vulnPredicate(report, new ScanOutputs.Invocation(
                 Map.of("image", pinned.toString()), "", UUID.randomUUID().toString(), Provenance.CLI_BUILDER_ID));
-        JsonNode tree = Output.tree(predicate);
-        Statement statement = Statement.about(Subject.of(pinned.repository().toString(), digest),
-                PredicateTypes.COSIGN_VULN_V1, tree);
-        try (SigningKey signingKey = session.signingKey(key)) {
-            return new Attestor(client).withListener(session.output()).attest(pinned, statement, signingKey);
-        }
+        return Statement.about(Subject.of(pinned.repository().toString(), pinned.digest()),
+                PredicateTypes.COSIGN_VULN_V1, Output.tree(predicate));
     }
 
     static String human(ScanReport report, AttestResult attested) {

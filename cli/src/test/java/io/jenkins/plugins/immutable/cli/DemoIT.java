@@ -1,0 +1,158 @@
+package io.jenkins.plugins.immutable.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.Ledger;
+import io.jenkins.plugins.immutable.ledger.LedgerEntry;
+import io.jenkins.plugins.immutable.ledger.LedgerHistory;
+import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.ledger.Outcome;
+import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.sign.KeyFiles;
+import io.jenkins.plugins.immutable.sign.SignatureVerifier;
+import io.jenkins.plugins.immutable.sign.TrustPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The demo end to end, as README's first command runs it: the built jar in a process of its own, on the local stack.
+ * Afterwards the ledgers are read back independently of the CLI: prod holds the good digest, the bad one is recorded
+ * as failed and rolled back, every ledger's chain is intact and every digest in it carries the demo's signature. Then
+ * status, history and drift, again through the jar, read the same ledgers.
+ */
+public class DemoIT {
+
+    @ClassRule
+    public static final TemporaryFolder TMP = new TemporaryFolder();
+
+    private static Path workdir;
+    private static JsonNode demo;
+
+    /** The process' result: exit code, standard output, and the path of its standard error. */
+    record Run(int exitCode, String out, Path err) {
+        String errText() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+    }
+
+    @BeforeClass
+    public static void runTheDemo() throws Exception {
+        workdir = TMP.newFolder("demo").toPath();
+        Run run = jar(15, "demo", "--json", "--progress", "plain", "--workdir", workdir.toString());
+        assertEquals("the demo's log:\n" + tail(run.errText(), 80), 0, run.exitCode());
+        demo = Output.JSON.readTree(run.out());
+    }
+
+    @Test
+    public void prodHoldsTheGoodDigestAndTheBadOneWasRolledBack() throws Exception {
+        Digest good = Digest.parse(demo.at("/versions/1.1").asText());
+        Digest bad = Digest.parse(demo.at("/versions/1.2").asText());
+        LedgerHistory prod = ledger().read(location("prod"));
+        assertEquals(good, prod.live().orElseThrow());
+        assertEquals(good, RegistryClient.builder().build()
+                .resolve(location("prod").environmentReference()).digest());
+        List<LedgerEntry> ofBad = prod.entries().stream().filter(e -> e.digest().equals(bad)).toList();
+        assertEquals(1, ofBad.size());
+        assertEquals(Outcome.FAILED, ofBad.get(0).outcome());
+        assertEquals(good, ofBad.get(0).previousDigest());
+        assertTrue(ofBad.get(0).reason(), ofBad.get(0).reason().contains("canary analysis"));
+        for (String env : List.of("dev", "staging")) {
+            assertEquals(env + " took the bad version: only prod's canary is judged", bad,
+                    ledger().read(location(env)).live().orElseThrow());
+        }
+    }
+
+    @Test
+    public void everyLedgerIsIntactAndEveryDigestInItIsSignedByTheDemo() throws Exception {
+        RegistryClient client = RegistryClient.builder().build();
+        TrustPolicy policy = TrustPolicy.of(KeyFiles.readPublicKeys(workdir.resolve("cosign.pub"))).withAnyIdentity();
+        int entries = 0;
+        for (String env : Demo.ENVIRONMENTS) {
+            LedgerLocation where = location(env);
+            assertTrue(ledger().verify(where).describe(), ledger().verify(where).intact());
+            for (LedgerEntry e : ledger().read(where).entries()) {
+                new SignatureVerifier(client).verify(where.repository().digest(e.digest()), policy).requireVerified();
+                entries++;
+            }
+        }
+        assertEquals("three versions through three environments", 9, entries);
+    }
+
+    @Test
+    public void statusHistoryAndDriftReadTheSameLedgersThroughTheJar() throws Exception {
+        String config = workdir.resolve("immutable.yaml").toString();
+        Run status = jar(2, "--config", config, "status", "--json");
+        assertEquals(status.errText(), 0, status.exitCode());
+        JsonNode envs = Output.JSON.readTree(status.out());
+        assertEquals(demo.at("/versions/1.1").asText(), envs.get(2).get("live").asText());
+
+        Run history = jar(2, "--config", config, "history", "prod");
+        assertEquals(history.errText(), 0, history.exitCode());
+        assertTrue(history.out(), history.out().contains("failed"));
+        assertTrue(history.out(), history.out().contains("is intact"));
+
+        Run drift = jar(2, "--config", config, "drift", "prod");
+        assertEquals(drift.out() + drift.errText(), 0, drift.exitCode());
+    }
+
+    @Test
+    public void theSummaryTimesEveryStep() {
+        List<String> steps = new ArrayList<>();
+        demo.get("steps").forEach(s -> {
+            steps.add(s.get("step").asText() + " " + s.get("version").asText());
+            assertTrue(s.toString(), s.get("seconds").asDouble() > 0);
+            assertTrue(s.toString(), s.get("asExpected").asBoolean());
+        });
+        assertTrue(steps.toString(), steps.contains("bake, daemonless (LayerBaker) 1.0"));
+        assertTrue(steps.toString(), steps.contains("bake, Docker engine 1.1"));
+        assertEquals(steps.toString(), 18, steps.size());
+        assertTrue(demo.get("asExpected").asBoolean());
+        assertFalse(demo.get("problems").elements().hasNext());
+    }
+
+    private static LedgerLocation location(String env) {
+        return new LedgerLocation(Repository.parse(demo.at("/environments/" + env + "/repository").asText()), env);
+    }
+
+    private static Ledger ledger() {
+        return new Ledger(RegistryClient.builder().build());
+    }
+
+    /** Runs the shaded jar in a process of its own, with this process' environment (the stack's addresses). */
+    static Run jar(int minutes, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "immutable.jar").toAbsolutePath();
+        assertTrue(jar + " is built in the package phase, before this test", Files.isRegularFile(jar));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        Path err = Files.createTempFile(TMP.getRoot().toPath(), "stderr", ".txt");
+        Path out = Files.createTempFile(TMP.getRoot().toPath(), "stdout", ".txt");
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("immutable " + String.join(" ", args) + " did not finish in " + minutes
+                    + " minutes:\n" + tail(Files.readString(err), 40));
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), err);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
