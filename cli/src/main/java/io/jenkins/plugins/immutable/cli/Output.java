@@ -41,7 +41,7 @@ final class Output implements ProgressListener, AutoCloseable {
     private final boolean json;
     private final ProgressMode mode;
     private final Map<String, long[]> tasks = new LinkedHashMap<>();
-    private final Map<String, Long> lastPlain = new LinkedHashMap<>();
+    private final Map<String, long[]> lastPlain = new LinkedHashMap<>();
     private String statusLine = "";
     private long lastDraw;
 
@@ -97,17 +97,17 @@ final class Output implements ProgressListener, AutoCloseable {
     private void plain(String task, long done, long total) {
         long now = System.nanoTime();
         boolean finished = total >= 0 && done >= total;
-        Long last = lastPlain.get(task);
+        long[] seen = lastPlain.get(task); // {when last reported (or first seen), reported at all (1) or not (0)}
         if (finished) {
             lastPlain.remove(task);
-            if (last != null) {
-                // only tasks long enough to have been reported once get a closing line
+            if (seen != null && seen[1] == 1) {
+                // only a task long enough to have been reported gets a closing line
                 line(task + ": " + bytes(done) + " done");
             }
-        } else if (last == null) {
-            lastPlain.put(task, now);
-        } else if (now - last >= PLAIN_EVERY_NANOS) {
-            lastPlain.put(task, now);
+        } else if (seen == null) {
+            lastPlain.put(task, new long[] {now, 0});
+        } else if (now - seen[0] >= PLAIN_EVERY_NANOS) {
+            lastPlain.put(task, new long[] {now, 1});
             line(task + ": " + describe(done, total));
         }
     }
