@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * How a canary is judged: where metrics come from, which metrics, their groups and weights, and the thresholds.
  *
- * @param interval      the length of one judgement interval
+ * @param interval      judge only the last {@code interval} of each canary step; unset: the whole step
  * @param minimumPoints fewer data points than this per scope is NoData, not a guess (default 50)
  * @param confidence    the Mann-Whitney test's confidence (default 0.98)
  * @param groups        group name to weight; groups not listed share what is left equally
@@ -30,10 +31,21 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
             throw Text.invalid("source", "analysis template '" + name + "' needs a metric source: prometheus or"
                     + " haproxy");
         }
-        interval = Text.optional(interval) == null ? "30s" : interval.strip();
+        interval = Text.optional(interval);
         String givenInterval = interval;
         Text.in("interval", () -> Durations.parse(givenInterval));
+        if (minimumPoints != null && minimumPoints < 1) {
+            throw Text.invalid("minimumPoints", "minimumPoints " + minimumPoints + " must be at least 1 (50 is"
+                    + " Spinnaker's advice)");
+        }
         minimumPoints = minimumPoints == null ? 50 : minimumPoints;
+        Duration needed = DeliveryConfig.POINT.multipliedBy(minimumPoints);
+        if (interval != null && Durations.parse(interval).compareTo(needed) < 0) {
+            throw Text.invalid("interval", "analysis template '" + name + "' judges the last " + interval + " of each"
+                    + " step, " + Durations.parse(interval).toSeconds() + " points (one a second), fewer than its"
+                    + " minimumPoints " + minimumPoints + ": make the interval at least " + Durations.format(needed)
+                    + ", or leave it out to judge the whole step");
+        }
         confidence = confidence == null ? 0.98 : confidence;
         if (confidence <= 0.5 || confidence >= 1) {
             throw Text.invalid("confidence", "confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");

@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.config;
 
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,10 +55,12 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                         + " attestations, but no key is trusted to sign them; add the signer's public key under"
                         + " signing.trustedKeys");
             }
-            if (e.strategy() instanceof StrategyConfig.Canary c && c.analysis() != null
-                    && analysisTemplates.stream().noneMatch(t -> t.name().equals(c.analysis()))) {
-                throw Text.invalid(at + ".strategy.analysis", "environment '" + e.name() + "' uses the analysis"
-                        + " template '" + c.analysis() + "', which is not defined; add it under analysisTemplates");
+            if (e.strategy() instanceof StrategyConfig.Canary c && c.analysis() != null) {
+                AnalysisTemplateConfig t = analysisTemplates.stream().filter(a -> a.name().equals(c.analysis()))
+                        .findFirst().orElseThrow(() -> Text.invalid(at + ".strategy.analysis", "environment '"
+                                + e.name() + "' uses the analysis template '" + c.analysis() + "', which is not"
+                                + " defined; add it under analysisTemplates"));
+                requireWindow(at + ".strategy.pause", "the canary's pause", c.pause(), t);
             }
         }
         Set<String> templates = new HashSet<>();
@@ -67,6 +70,23 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                 throw Text.invalid("analysisTemplates[" + i + "].name", "analysis template '" + t.name()
                         + "' is defined twice");
             }
+        }
+    }
+
+    /** How long one point of a metric takes: the metric sources' step (Prometheus) and sampling period (HAProxy). */
+    static final Duration POINT = Duration.ofSeconds(1);
+
+    /**
+     * A judgement needs {@code minimumPoints} points per scope, one a second: a shorter window is judged NoData every
+     * time, which is better refused now than found out in the middle of a release.
+     */
+    private static void requireWindow(String field, String what, String window, AnalysisTemplateConfig t) {
+        Duration needed = POINT.multipliedBy(t.minimumPoints());
+        Duration given = Durations.parse(window);
+        if (given.compareTo(needed) < 0) {
+            throw Text.invalid(field, what + " of " + window + " gives the analysis '" + t.name() + "' "
+                    + given.toSeconds() + " points (one a second), fewer than its minimumPoints " + t.minimumPoints()
+                    + ": make it at least " + Durations.format(needed) + ", or lower minimumPoints");
         }
     }
 

@@ -58,7 +58,7 @@ public sealed interface StrategyConfig extends Serializable {
                 }
                 previous = w;
             }
-            pause = Text.optional(pause) == null ? "30s" : pause.strip();
+            pause = Text.optional(pause) == null ? "60s" : pause.strip();
             String givenPause = pause;
             Text.in("pause", () -> Durations.parse(givenPause));
             analysis = Text.optional(analysis);

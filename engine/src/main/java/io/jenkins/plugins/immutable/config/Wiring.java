@@ -6,9 +6,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.analysis.AnalysisTemplate;
+import io.jenkins.plugins.immutable.analysis.CanaryMetric;
+import io.jenkins.plugins.immutable.analysis.CanaryReport;
+import io.jenkins.plugins.immutable.analysis.Direction;
+import io.jenkins.plugins.immutable.analysis.HAProxyStatsSource;
+import io.jenkins.plugins.immutable.analysis.MarginalHook;
+import io.jenkins.plugins.immutable.analysis.MetricCanaryAnalysis;
+import io.jenkins.plugins.immutable.analysis.MetricSource;
+import io.jenkins.plugins.immutable.analysis.PrometheusSource;
+import io.jenkins.plugins.immutable.analysis.ScoreThresholds;
 import io.jenkins.plugins.immutable.attest.ProvenancePolicy;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
 import io.jenkins.plugins.immutable.deploy.Canary;
+import io.jenkins.plugins.immutable.deploy.CanaryAnalysis;
+import io.jenkins.plugins.immutable.deploy.CanaryDecision;
+import io.jenkins.plugins.immutable.deploy.CanaryStep;
 import io.jenkins.plugins.immutable.deploy.DeploymentStrategy;
 import io.jenkins.plugins.immutable.deploy.DeploymentTarget;
 import io.jenkins.plugins.immutable.deploy.HealthCheck;
@@ -37,6 +50,7 @@ import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +62,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Turns a {@link DeliveryConfig} into live engine objects: the registry client with every configured login, the
@@ -84,6 +99,8 @@ public final class Wiring implements AutoCloseable {
     private final int retryAttempts;
     private final Duration retryBackoff;
     private final ApprovalHook approval;
+    private final MarginalHook marginal;
+    private final BiConsumer<CanaryStep, CanaryReport> onCanaryReport;
 
     private final Map<String, Optional<RegistryCredentials>> logins = new LinkedHashMap<>();
     private final Map<String, DockerClient> dockerClients = new LinkedHashMap<>();
@@ -93,6 +110,9 @@ public final class Wiring implements AutoCloseable {
     private KubernetesClient kubernetes;
     private Ledger ledger;
     private Promoter promoter;
+    private CanaryAnalysis canaryAnalysis;
+    private final Map<String, MetricCanaryAnalysis> analyses = new LinkedHashMap<>();
+    private final List<HAProxyStatsSource> statsSources = new ArrayList<>();
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private OsvDatabase database;
     private List<VerificationKey> allTrustedKeys;
@@ -108,6 +128,8 @@ public final class Wiring implements AutoCloseable {
         this.retryAttempts = b.retryAttempts;
         this.retryBackoff = b.retryBackoff;
         this.approval = b.approval;
+        this.marginal = b.marginal;
+        this.onCanaryReport = b.onCanaryReport;
     }
 
     /** Starts a wiring of {@code config} whose secrets come from {@code credentials}. */
@@ -327,10 +349,97 @@ public final class Wiring implements AutoCloseable {
         requireOpen();
         if (promoter == null) {
             Promoter.Builder b = Promoter.builder(registry(), ledger(), promotionOrder()).listener(listener)
-                    .approval(approval);
+                    .approval(approval).analysis(canaryAnalysis());
             promoter = b.build();
         }
         return promoter;
+    }
+
+    /**
+     * The canary analysis the promoter gives its deployments: for each judgement, the analysis template that the
+     * environment's canary names ({@code strategy.canary.analysis}), over that template's metric source, with the
+     * builder's marginal hook and report consumer. A canary of an environment without a template goes on unjudged.
+     * HAProxy statistics sources start sampling here, so that the first step has points.
+     */
+    public synchronized CanaryAnalysis canaryAnalysis() {
+        requireOpen();
+        if (canaryAnalysis == null) {
+            for (EnvironmentConfig e : config.environments()) {
+                templateOf(e.name()).ifPresent(this::analysis);
+            }
+            canaryAnalysis = step -> {
+                Optional<String> template = templateOf(step.environment());
+                if (template.isEmpty()) {
+                    return CanaryDecision.proceed("environment " + step.environment() + " names no analysis"
+                            + " template (strategy.canary.analysis): the canary goes on unjudged");
+                }
+                return analysis(template.get()).judge(step);
+            };
+        }
+        return canaryAnalysis;
+    }
+
+    /** The analysis of one template, built once (it keeps each deployment's report). */
+    public synchronized MetricCanaryAnalysis analysis(String templateName) {
+        requireOpen();
+        MetricCanaryAnalysis existing = analyses.get(templateName);
+        if (existing != null) {
+            return existing;
+        }
+        AnalysisTemplateConfig t = config.analysisTemplate(templateName).orElseThrow(() -> EngineException.badInput(
+                "there is no analysis template '" + templateName + "'; configured: " + names(config
+                        .analysisTemplates().stream().map(AnalysisTemplateConfig::name).toList())));
+        AnalysisTemplate template = analysisTemplate(t);
+        MetricSource source;
+        if (t.source() instanceof AnalysisTemplateConfig.Prometheus p) {
+            source = new PrometheusSource(URI.create(p.url())).withStep(DeliveryConfig.POINT);
+        } else {
+            AnalysisTemplateConfig.Haproxy h = (AnalysisTemplateConfig.Haproxy) t.source();
+            HAProxyStatsSource stats = HAProxyStatsSource.start(new HAProxyRuntime(Path.of(h.socket())),
+                    DeliveryConfig.POINT, template.metrics());
+            statsSources.add(stats);
+            source = stats;
+        }
+        MetricCanaryAnalysis.Builder b = MetricCanaryAnalysis.builder(template, source).marginal(marginal)
+                .listener(listener);
+        if (t.interval() != null) {
+            b.interval(Durations.parse(t.interval()));
+        }
+        if (onCanaryReport != null) {
+            b.onReport(onCanaryReport);
+        }
+        MetricCanaryAnalysis built = b.build();
+        analyses.put(templateName, built);
+        return built;
+    }
+
+    /** The engine's form of an analysis template of the configuration. */
+    public static AnalysisTemplate analysisTemplate(AnalysisTemplateConfig t) {
+        List<CanaryMetric> metrics = new ArrayList<>();
+        for (AnalysisTemplateConfig.MetricConfig m : t.metrics()) {
+            if (m.query() == null) {
+                throw EngineException.badInput("metric '" + m.name() + "' of analysis template '" + t.name() + "' has"
+                        + " no query: give the PromQL (with ${scope}) or the HAProxy statistics field it reads");
+            }
+            CanaryMetric metric = CanaryMetric.of(m.name(), m.query()).inGroup(m.group())
+                    .failingOn(Direction.parse(m.direction()));
+            if (m.critical()) {
+                metric = metric.asCritical();
+            }
+            if (m.mustHaveData()) {
+                metric = metric.requiringData();
+            }
+            metrics.add(metric);
+        }
+        return new AnalysisTemplate(metrics, t.groups(), new ScoreThresholds(t.thresholds().pass(),
+                t.thresholds().marginal()), t.confidence(), t.minimumPoints(), 0);
+    }
+
+    private Optional<String> templateOf(String environment) {
+        return config.environments().stream().filter(e -> e.name().equals(environment)).findFirst()
+                .map(EnvironmentConfig::strategy)
+                .filter(s -> s instanceof StrategyConfig.Canary)
+                .map(s -> ((StrategyConfig.Canary) s).analysis());
     }
 
     /** Where the environment's instances run, built once per environment. */
@@ -481,6 +590,8 @@ public final class Wiring implements AutoCloseable {
             }
         }
         dockerClients.clear();
+        statsSources.forEach(HAProxyStatsSource::close);
+        statsSources.clear();
         if (kubernetes != null) {
             kubernetes.close();
             kubernetes = null;
@@ -502,6 +613,8 @@ public final class Wiring implements AutoCloseable {
         private int retryAttempts = 5;
         private Duration retryBackoff = Duration.ofMillis(250);
         private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
+        private MarginalHook marginal = MarginalHook.NOBODY;
+        private BiConsumer<CanaryStep, CanaryReport> onCanaryReport;
 
         private Builder(DeliveryConfig config, CredentialResolver credentials) {
             this.config = Objects.requireNonNull(config, "config");
@@ -544,6 +657,21 @@ public final class Wiring implements AutoCloseable {
          */
         public Builder approval(ApprovalHook hook) {
             this.approval = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /**
+         * Who decides a Marginal canary verdict (Jenkins: an input step; CLI: a prompt or a flag). By default nobody:
+         * the canary holds until the analysis' timeout, then rolls back.
+         */
+        public Builder marginal(MarginalHook hook) {
+            this.marginal = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Called after every canary judgement with the deployment's report so far (to show or store it). */
+        public Builder onCanaryReport(BiConsumer<CanaryStep, CanaryReport> consumer) {
+            this.onCanaryReport = consumer;
             return this;
         }
 

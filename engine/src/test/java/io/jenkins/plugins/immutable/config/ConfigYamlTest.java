@@ -49,7 +49,7 @@ public class ConfigYamlTest {
                 target:
                   docker: { ports: "24200-24299", healthCheck: /health }
                 strategy:
-                  canary: { steps: [10, 50], pause: 20s, analysis: default }
+                  canary: { steps: [10, 50], pause: 1m, analysis: default }
                 gates:
                   signedBy: [release]
                   scanMaxAge: 24h
@@ -79,7 +79,7 @@ public class ConfigYamlTest {
         assertEquals(new RouterConfig.Haproxy("/run/haproxy.sock"), dev.router());
         assertTrue(dev.gates().fromPrevious());
         EnvironmentConfig prod = c.environment("prod");
-        assertEquals(new StrategyConfig.Canary(List.of(10, 50), "20s", "default", 1), prod.strategy());
+        assertEquals(new StrategyConfig.Canary(List.of(10, 50), "1m", "default", 1), prod.strategy());
         assertEquals(List.of("release"), prod.gates().signedBy());
         assertEquals("dev", c.previous("prod").orElseThrow().name());
         assertEquals(50, c.analysisTemplate("default").orElseThrow().minimumPoints().intValue());
@@ -144,6 +144,21 @@ public class ConfigYamlTest {
         e = assertThrows(EngineException.class, () -> ConfigYaml.parse(missing, "immutable.yaml"));
         assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:8:5: environments[1].repository:"
                 + " 'repository' is missing"));
+    }
+
+    @Test
+    public void aCanaryPauseTooShortForItsAnalysisIsRefusedWhenTheConfigurationIsRead() {
+        String yaml = FULL.replace("pause: 1m", "pause: 30s");
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:38:34:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[1].strategy.pause: the canary's pause of 30s"
+                + " gives the analysis 'default' 30 points (one a second), fewer than its minimumPoints 50: make it"
+                + " at least 50s, or lower minimumPoints"));
+        String interval = FULL.replace("  - name: default\n", "  - name: default\n    interval: 20s\n");
+        e = assertThrows(EngineException.class, () -> ConfigYaml.parse(interval, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().contains("analysisTemplates[0].interval: analysis template"
+                + " 'default' judges the last 20s of each step"));
+        assertEquals(Duration.ofSeconds(60), Durations.parse(new StrategyConfig.Canary(null, null, null, null).pause()));
     }
 
     @Test

@@ -7,6 +7,10 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.AnalysisTemplate;
+import io.jenkins.plugins.immutable.analysis.CanaryMetric;
+import io.jenkins.plugins.immutable.analysis.Direction;
+import io.jenkins.plugins.immutable.analysis.ScoreThresholds;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
 import io.jenkins.plugins.immutable.deploy.Canary;
 import io.jenkins.plugins.immutable.deploy.Rolling;
@@ -221,6 +225,46 @@ public class WiringTest {
         try (Wiring wiring = Wiring.builder(DeliveryConfig.EMPTY, resolver).build()) {
             EngineException e = assertThrows(EngineException.class, wiring::promotionOrder);
             assertTrue(e.getMessage(), e.getMessage().contains("no environment is configured"));
+        }
+    }
+
+    @Test
+    public void analysisTemplatesBecomeTheJudgesOwnWithTheirSource() {
+        String yaml = """
+                environments:
+                  - name: wiring-canary
+                    repository: %s/%s
+                    target: { docker: { ports: "28980-28999" } }
+                    router: { haproxy: { socket: %s } }
+                    strategy: { canary: { steps: [10, 50], pause: 30s, analysis: errors } }
+                analysisTemplates:
+                  - name: errors
+                    source: { prometheus: { url: "%s" } }
+                    minimumPoints: 25
+                    thresholds: { pass: 90, marginal: 60 }
+                    groups: { failures: 80, latency: 20 }
+                    metrics:
+                      - { name: error-rate, group: failures, critical: true, direction: increase,
+                          query: 'sum(irate(haproxy_server_http_responses_total{code="5xx",${scope}}[3s]))' }
+                      - { name: slow, group: latency, mustHaveData: true,
+                          query: 'avg(haproxy_server_response_time_average_seconds{${scope}})' }
+                """.formatted(Stack.registry(), Stack.uniqueRepository("wiring"), Stack.haproxySocket(),
+                Stack.require("IMMUTABLE_PROMETHEUS"));
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).dockerHost(Stack.dockerHost()).build()) {
+            AnalysisTemplate t = Wiring.analysisTemplate(wiring.config().analysisTemplate("errors").orElseThrow());
+            assertEquals(25, t.minimumPoints());
+            assertEquals(0.98, t.confidence(), 0);
+            assertEquals(new ScoreThresholds(90, 60), t.thresholds());
+            assertEquals(80.0, t.groupWeights().get("failures"), 0);
+            CanaryMetric errors = t.metrics().get(0);
+            assertEquals(Direction.INCREASE, errors.direction());
+            assertTrue(errors.critical() && !errors.mustHaveData());
+            assertEquals("latency", t.metrics().get(1).group());
+            assertTrue(t.metrics().get(1).mustHaveData());
+            assertSame(wiring.analysis("errors"), wiring.analysis("errors"));
+            assertSame(wiring.canaryAnalysis(), wiring.canaryAnalysis());
+            EngineException e = assertThrows(EngineException.class, () -> wiring.analysis("latency"));
+            assertTrue(e.getMessage(), e.getMessage().contains("no analysis template 'latency'; configured: errors"));
         }
     }
 
