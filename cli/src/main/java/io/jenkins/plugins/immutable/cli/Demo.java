@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.CanaryReport;
 import io.jenkins.plugins.immutable.attest.Attestor;
 import io.jenkins.plugins.immutable.attest.SlsaProvenance;
 import io.jenkins.plugins.immutable.bake.BakeResult;
@@ -89,6 +90,8 @@ final class Demo {
     private final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Digest> digests = new LinkedHashMap<>();
+    private final Map<String, CanaryReport> reports = new java.util.concurrent.ConcurrentHashMap<>();
+    private LoadGenerator load;
 
     Demo(Session session, DemoStack stack, Path database, Path dir) {
         this.session = session;
@@ -110,17 +113,18 @@ final class Demo {
                     + "/demo/" + id + "/{builds,dev,staging,prod}");
             try (Wiring wiring = Wiring.builder(config, signingIsTheDemos()).listener(out)
                     .dockerHost(stack.dockerHost()).scanIndexCache(session.cacheDirectory().resolve("osv-index"))
+                    .onCanaryReport((step, report) -> reports.put(step.environment(), report))
                     .build()) {
                 clearEarlierDemo(wiring);
-                LoadGenerator load = null;
                 try {
                     for (Version v : VERSIONS) {
                         ImageReference image = release(wiring, key, v);
                         for (String env : ENVIRONMENTS) {
-                            if (env.equals("prod") && load == null) {
-                                load = startLoad(wiring);
-                            }
                             promote(wiring, image, v, env);
+                            if (env.equals("prod") && load == null) {
+                                // from when something serves in prod: the canaries that follow are judged on it
+                                load = startLoad();
+                            }
                         }
                     }
                 } catch (EngineException e) {
@@ -133,7 +137,7 @@ final class Demo {
                         load.close();
                     }
                 }
-                return outcome(wiring, configFile, load, Duration.ofNanos(System.nanoTime() - started));
+                return outcome(wiring, configFile, Duration.ofNanos(System.nanoTime() - started));
             }
         }
     }
@@ -189,6 +193,8 @@ final class Demo {
         heading("Promote " + v.name() + " to " + env + " (" + wiring.environment(env).strategy().getClass()
                 .getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT) + ")");
         long t = System.nanoTime();
+        reports.remove(env);
+        long[] before = load == null ? null : load.counts();
         ImageReference from = env.equals("dev") ? image
                 : repository(ENVIRONMENTS.get(ENVIRONMENTS.indexOf(env) - 1)).digest(image.digest());
         PromotionResult result = wiring.promoter().promote(PromotionRequest.of(from, env, session.actor(),
@@ -204,6 +210,18 @@ final class Demo {
                         + result.entry().sequence() + (result.previous() == null ? "" : ", replacing "
                         + versionOf(result.previous()))
                 : result.status().name().toLowerCase(Locale.ROOT);
+        CanaryReport report = reports.get(env);
+        if (report != null) {
+            detail = "judged " + report.judgements().stream().map(j -> j.verdict() + " at " + j.canaryWeight()
+                    + "% (score " + Math.round(j.score()) + ")").collect(java.util.stream.Collectors.joining(", "))
+                    + "; " + (failed ? "rolled back automatically, " + env + " still serves "
+                    + versionOf(result.previous()) : detail);
+        }
+        if (before != null) {
+            long[] after = load.counts();
+            detail += "; load: " + (after[0] + after[1] + after[2] - before[0] - before[1] - before[2])
+                    + " requests, " + (after[1] + after[2] - before[1] - before[2]) + " failed";
+        }
         step(what, v, detail, t, failed == expectFailure);
         if (failed && !expectFailure) {
             throw new EngineException(EngineException.Kind.ANALYSIS_FAILED, "version " + v.name() + " should have"
@@ -212,7 +230,7 @@ final class Demo {
     }
 
     /** Steady requests to prod's frontend, so that the canaries have metrics to be judged on. */
-    private LoadGenerator startLoad(Wiring wiring) {
+    private LoadGenerator startLoad() {
         String frontend = stack.frontends().get("prod");
         out.line("starting steady load on prod's frontend http://" + frontend + "/ (about 40 requests a second)");
         return new LoadGenerator(frontend, 4, 40).start();
@@ -229,7 +247,7 @@ final class Demo {
 
     // ------------------------------------------------------------------------------------------------- reporting
 
-    private Outcome outcome(Wiring wiring, Path configFile, LoadGenerator load, Duration total) {
+    private Outcome outcome(Wiring wiring, Path configFile, Duration total) {
         ObjectNode json = Output.object();
         json.put("configuration", configFile.toString());
         ObjectNode versions = json.putObject("versions");
@@ -299,7 +317,7 @@ final class Demo {
         problems.forEach(problemsJson::add);
         human.append(summary(total)).append('\n');
         human.append("Load on prod's frontend: ").append(counts[0]).append(" answered, ").append(counts[1])
-                .append(" server errors (the bad canary's share while it was judged), ").append(counts[2])
+                .append(" server errors (the bad canary's answers while it was judged), ").append(counts[2])
                 .append(" unanswered.\n");
         human.append(problems.isEmpty()
                 ? "As the story says: prod serves 1.1 (" + good.shortForm() + ") at http://"
@@ -385,7 +403,7 @@ final class Demo {
                           signedBy: [demo]
                           scanMaxAge: 1h
                     %s""".formatted(env, repository(env), stack.dockerHost(), PORTS.get(env), stack.haproxySocket(),
-                    prod ? "canary: { steps: [25, 50], pause: 20s, analysis: demo }"
+                    prod ? "canary: { steps: [25, 50], pause: 25s, analysis: demo }"
                             : "blueGreen: { retention: 10m }",
                     prod ? "      provenance: { builderIds: [" + io.jenkins.plugins.immutable.bake.Provenance
                             .CLI_BUILDER_ID + "] }\n" : ""));
@@ -408,20 +426,12 @@ final class Demo {
                   - name: demo
                     source:
                       prometheus: { url: "%s" }
-                    interval: 20s
-                    minimumPoints: 15
-                    thresholds: { pass: 95, marginal: 75 }
-                    groups: { errors: 70, latency: 30 }
+                    minimumPoints: 20
                     metrics:
-                      - name: error-rate
-                        group: errors
-                        query: 'sum(rate(haproxy_server_http_responses_total{code="5xx",${scope}}[2s])) / sum(rate(haproxy_server_http_responses_total{${scope}}[2s]))'
+                      - name: server-errors
+                        query: 'sum(irate(haproxy_server_http_responses_total{code="5xx",${scope}}[3s]))'
                         direction: increase
                         critical: true
-                      - name: response-time
-                        group: latency
-                        query: 'avg(haproxy_server_response_time_average_seconds{${scope}})'
-                        direction: increase
                 """.formatted(id, stack.registry(), key.publicKey().toPem().strip().indent(8).stripTrailing(),
                 database.toAbsolutePath(), envs.toString().stripTrailing(), stack.prometheus());
     }
