@@ -34,6 +34,11 @@ final class PromoteCommand extends EngineCommand {
     @Option(names = "--approve", description = "Approve, in your name, if the environment requires approval.")
     boolean approve;
 
+    @Option(names = "--on-marginal", paramLabel = "ACTION", defaultValue = "ask",
+            description = "A Marginal canary verdict: ask (on a terminal; otherwise it rolls back at the analysis'"
+                    + " deadline), proceed, or rollback.")
+    PromotionOutput.OnMarginal onMarginal;
+
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
 
@@ -41,6 +46,7 @@ final class PromoteCommand extends EngineCommand {
     int run(Session session) {
         ImageReference ref = ImageReference.parse(image);
         session.approval(PromotionOutput.approval(session, approve));
+        session.marginal(PromotionOutput.marginal(session, onMarginal));
         DeploymentStrategy chosen = strategy.resolve(session.wiring(), environment);
         PromotionRequest request = PromotionRequest.of(ref, environment, session.actor(), session.run());
         if (chosen != null) {

@@ -3,12 +3,18 @@ package io.jenkins.plugins.immutable.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.Decision;
+import io.jenkins.plugins.immutable.analysis.MarginalHook;
+import io.jenkins.plugins.immutable.analysis.MarginalQuestion;
 import io.jenkins.plugins.immutable.promote.Approval;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.promote.GateResult;
 import io.jenkins.plugins.immutable.promote.PromotionResult;
 import java.io.Console;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** How promote, rollback and resume report a {@link PromotionResult}, and how they ask for approvals. */
 final class PromotionOutput {
@@ -50,6 +56,54 @@ final class PromotionOutput {
             s.append("\n  gate ").append(g);
         }
         return s.toString();
+    }
+
+    /** What a Marginal canary verdict gets: {@code --on-marginal}. */
+    enum OnMarginal {
+        /** Ask on the terminal (without one, nobody is asked and the canary rolls back at the deadline). */
+        ask,
+        /** Go on, in the user's name. */
+        proceed,
+        /** Roll back at once. */
+        rollback
+    }
+
+    /**
+     * The CLI's marginal hook: a decision given up front, or a question on the terminal answered in the background
+     * (the deployment's thread must not wait on a person; it looks for the answer after each pause).
+     */
+    static MarginalHook marginal(Session session, OnMarginal on) {
+        return switch (on) {
+            case proceed -> MarginalHook.deciding(q -> Decision.proceed(session.actor(), "--on-marginal proceed"));
+            case rollback -> MarginalHook.deciding(q -> Decision.rollBack(session.actor(), "--on-marginal rollback"));
+            case ask -> {
+                Console console = System.console();
+                if (console == null) {
+                    yield MarginalHook.NOBODY;
+                }
+                Map<String, Decision> answers = new ConcurrentHashMap<>();
+                yield new MarginalHook() {
+                    @Override
+                    public void ask(MarginalQuestion q) {
+                        String key = q.deploymentId() + "#" + q.step();
+                        Thread t = new Thread(() -> {
+                            String answer = console.readLine("%s [p]roceed / [r]oll back: ", q.prompt());
+                            boolean go = answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("p");
+                            answers.put(key, go ? Decision.proceed(session.actor(), "answered on the terminal")
+                                    : Decision.rollBack(session.actor(), "answered '" + (answer == null ? ""
+                                    : answer.strip()) + "' on the terminal"));
+                        }, "marginal-question");
+                        t.setDaemon(true);
+                        t.start();
+                    }
+
+                    @Override
+                    public Optional<Decision> answer(MarginalQuestion q) {
+                        return Optional.ofNullable(answers.get(q.deploymentId() + "#" + q.step()));
+                    }
+                };
+            }
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import io.jenkins.plugins.immutable.promote.PromotionResult;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code immutable resume}: carry on a deployment a stopped process left. */
@@ -14,8 +15,14 @@ final class ResumeCommand extends EngineCommand {
     @Parameters(index = "0", paramLabel = "ENVIRONMENT", description = "The environment.")
     String environment;
 
+    @Option(names = "--on-marginal", paramLabel = "ACTION", defaultValue = "ask",
+            description = "A Marginal canary verdict: ask (on a terminal; otherwise it rolls back at the analysis'"
+                    + " deadline), proceed, or rollback.")
+    PromotionOutput.OnMarginal onMarginal;
+
     @Override
     int run(Session session) {
+        session.marginal(PromotionOutput.marginal(session, onMarginal));
         session.wiring().environment(environment);
         Optional<PromotionResult> result = session.wiring().promoter().resume(environment, session.actor(),
                 session.run());

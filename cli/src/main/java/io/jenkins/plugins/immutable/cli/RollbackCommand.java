@@ -31,6 +31,11 @@ final class RollbackCommand extends EngineCommand {
     @Option(names = "--approve", description = "Approve, in your name, if the environment requires approval.")
     boolean approve;
 
+    @Option(names = "--on-marginal", paramLabel = "ACTION", defaultValue = "ask",
+            description = "A Marginal canary verdict: ask (on a terminal; otherwise it rolls back at the analysis'"
+                    + " deadline), proceed, or rollback.")
+    PromotionOutput.OnMarginal onMarginal;
+
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
 
@@ -38,6 +43,7 @@ final class RollbackCommand extends EngineCommand {
     int run(Session session) {
         Digest digest = target == null ? null : Digest.parse(target);
         session.approval(PromotionOutput.approval(session, approve));
+        session.marginal(PromotionOutput.marginal(session, onMarginal));
         DeploymentStrategy chosen = strategy.resolve(session.wiring(), environment);
         RollbackRequest request = new RollbackRequest(environment, digest, null, session.actor(), session.run(),
                 chosen);

@@ -5,6 +5,7 @@ import io.jenkins.plugins.immutable.config.ConfigYaml;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.analysis.MarginalHook;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.sign.KeyFiles;
 import io.jenkins.plugins.immutable.sign.SigningKey;
@@ -37,6 +38,7 @@ final class Session implements AutoCloseable {
     private Path configFile;
     private Wiring wiring;
     private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
+    private MarginalHook marginal = MarginalHook.NOBODY;
 
     Session(Main main, CommandLine cli) {
         this.main = main;
@@ -111,6 +113,7 @@ final class Session implements AutoCloseable {
                     .dockerConfig(dockerConfig())
                     .scanIndexCache(cacheDirectory().resolve("osv-index"))
                     .approval(approval)
+                    .marginal(marginal)
                     .build();
         }
         return wiring;
@@ -122,6 +125,14 @@ final class Session implements AutoCloseable {
             throw new IllegalStateException("set the approval hook before the engine is wired");
         }
         approval = hook;
+    }
+
+    /** Who decides a Marginal canary verdict; set before the engine is wired. */
+    void marginal(MarginalHook hook) {
+        if (wiring != null) {
+            throw new IllegalStateException("set the marginal hook before the engine is wired");
+        }
+        marginal = hook;
     }
 
     /** An id for this invocation, recorded in the ledger as the run. */
