@@ -5,6 +5,10 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
+import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.ledger.Ledger;
@@ -22,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -55,6 +61,19 @@ public class DemoIT {
         Run run = jar(15, "demo", "--json", "--progress", "plain", "--workdir", workdir.toString());
         assertEquals("the demo's log:\n" + tail(run.errText(), 80), 0, run.exitCode());
         demo = Output.JSON.readTree(run.out());
+    }
+
+    /** The demo leaves its last version serving, for people to look at; a test leaves the shared stack as it found it. */
+    @AfterClass
+    public static void removeTheDemosInstances() throws Exception {
+        try (DockerClient docker = DockerClients.connect(Stacks.require("DOCKER_HOST"))) {
+            for (String env : Demo.ENVIRONMENTS) {
+                for (Container c : docker.listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(DockerHostTarget.ENVIRONMENT, env)).exec()) {
+                    docker.removeContainerCmd(c.getId()).withForce(true).exec();
+                }
+            }
+        }
     }
 
     @Test

@@ -28,8 +28,9 @@ public class StackHAProxyTest {
                 URI.create("http://" + Stack.haproxyStats() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("haproxy_server_http_responses_total{proxy=\"prod\",server=\"green1\""));
+        // test3, not prod: `immutable demo` leaves its last good version serving in prod
         HttpResponse<String> empty = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + Stack.haproxyFrontend("prod") + "/")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://" + Stack.haproxyFrontend("test3") + "/")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("an environment with nothing deployed answers 503", 503, empty.statusCode());
     }
 }
