@@ -194,7 +194,7 @@ final class Demo {
                 .getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT) + ")");
         long t = System.nanoTime();
         reports.remove(env);
-        long[] before = load == null ? null : load.counts();
+        long[] before = load == null || !env.equals("prod") ? null : load.counts();
         ImageReference from = env.equals("dev") ? image
                 : repository(ENVIRONMENTS.get(ENVIRONMENTS.indexOf(env) - 1)).digest(image.digest());
         PromotionResult result = wiring.promoter().promote(PromotionRequest.of(from, env, session.actor(),
@@ -219,8 +219,8 @@ final class Demo {
         }
         if (before != null) {
             long[] after = load.counts();
-            detail += "; load: " + (after[0] + after[1] + after[2] - before[0] - before[1] - before[2])
-                    + " requests, " + (after[1] + after[2] - before[1] - before[2]) + " failed";
+            detail += "; meanwhile " + (after[1] + after[2] - before[1] - before[2]) + " of "
+                    + (after[0] + after[1] + after[2] - before[0] - before[1] - before[2]) + " requests failed";
         }
         step(what, v, detail, t, failed == expectFailure);
         if (failed && !expectFailure) {
@@ -330,7 +330,7 @@ final class Demo {
     private String summary(Duration total) {
         Table table = new Table("STEP", "VERSION", "RESULT", "TIME");
         for (Step s : steps) {
-            table.row(s.what(), s.version(), abbreviate(s.result(), 110), seconds(s.took()));
+            table.row(s.what(), s.version(), abbreviate(s.result(), 130), seconds(s.took()));
         }
         return "Summary\n" + table + "\nTotal " + seconds(total);
     }
