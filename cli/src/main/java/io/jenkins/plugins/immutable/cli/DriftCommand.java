@@ -3,7 +3,6 @@ package io.jenkins.plugins.immutable.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
-import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.Drift;
@@ -30,13 +29,7 @@ final class DriftCommand extends EngineCommand {
     @Override
     int run(Session session) {
         Wiring w = session.wiring();
-        List<String> names = environments.isEmpty()
-                ? session.config().environments().stream().map(EnvironmentConfig::name).toList() : environments;
-        if (names.isEmpty()) {
-            throw EngineException.badInput("no environment is configured: list them under environments in"
-                    + " immutable.yaml (docs/configuration.md), or give --config");
-        }
-        names.forEach(w::environment);
+        List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
         StringBuilder human = new StringBuilder();
         List<String> drifted = new ArrayList<>();

@@ -31,13 +31,8 @@ final class PromoteCommand extends EngineCommand {
             description = "Accept a tag: it is resolved to its digest once, up front, and that digest is promoted.")
     boolean resolveTag;
 
-    @Option(names = "--approve", description = "Approve, in your name, if the environment requires approval.")
-    boolean approve;
-
-    @Option(names = "--on-marginal", paramLabel = "ACTION", defaultValue = "ask",
-            description = "A Marginal canary verdict: ask (on a terminal; otherwise it rolls back at the analysis'"
-                    + " deadline), proceed, or rollback.")
-    PromotionOutput.OnMarginal onMarginal;
+    @Mixin
+    DecisionOptions decisions = new DecisionOptions();
 
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
@@ -45,8 +40,7 @@ final class PromoteCommand extends EngineCommand {
     @Override
     int run(Session session) {
         ImageReference ref = ImageReference.parse(image);
-        session.approval(PromotionOutput.approval(session, approve));
-        session.marginal(PromotionOutput.marginal(session, onMarginal));
+        decisions.apply(session);
         DeploymentStrategy chosen = strategy.resolve(session.wiring(), environment);
         PromotionRequest request = PromotionRequest.of(ref, environment, session.actor(), session.run());
         if (chosen != null) {

@@ -28,13 +28,8 @@ final class RollbackCommand extends EngineCommand {
             description = "Override refusing gates (not approval); the reason is recorded in the ledger.")
     String force;
 
-    @Option(names = "--approve", description = "Approve, in your name, if the environment requires approval.")
-    boolean approve;
-
-    @Option(names = "--on-marginal", paramLabel = "ACTION", defaultValue = "ask",
-            description = "A Marginal canary verdict: ask (on a terminal; otherwise it rolls back at the analysis'"
-                    + " deadline), proceed, or rollback.")
-    PromotionOutput.OnMarginal onMarginal;
+    @Mixin
+    DecisionOptions decisions = new DecisionOptions();
 
     @Mixin
     StrategyOptions strategy = new StrategyOptions();
@@ -42,8 +37,7 @@ final class RollbackCommand extends EngineCommand {
     @Override
     int run(Session session) {
         Digest digest = target == null ? null : Digest.parse(target);
-        session.approval(PromotionOutput.approval(session, approve));
-        session.marginal(PromotionOutput.marginal(session, onMarginal));
+        decisions.apply(session);
         DeploymentStrategy chosen = strategy.resolve(session.wiring(), environment);
         RollbackRequest request = new RollbackRequest(environment, digest, null, session.actor(), session.run(),
                 chosen);

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.ConfigYaml;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.analysis.MarginalHook;
@@ -102,6 +103,21 @@ final class Session implements AutoCloseable {
     Path configFile() {
         config();
         return configFile;
+    }
+
+    /**
+     * The environments a command names, checked to exist; none named: every configured one (BAD_INPUT when the
+     * configuration has none).
+     */
+    List<String> environments(List<String> named) {
+        List<String> names = named.isEmpty()
+                ? config().environments().stream().map(EnvironmentConfig::name).toList() : named;
+        if (names.isEmpty()) {
+            throw EngineException.badInput("no environment is configured: list them under environments in"
+                    + " immutable.yaml (docs/configuration.md), or give --config");
+        }
+        names.forEach(config()::environment);
+        return names;
     }
 
     /** The engine objects of this configuration; built once, on first use. */

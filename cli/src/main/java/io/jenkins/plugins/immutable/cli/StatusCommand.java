@@ -2,8 +2,6 @@ package io.jenkins.plugins.immutable.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.immutable.EngineException;
-import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
@@ -28,13 +26,7 @@ final class StatusCommand extends EngineCommand {
     @Override
     int run(Session session) {
         Wiring w = session.wiring();
-        List<String> names = environments.isEmpty()
-                ? session.config().environments().stream().map(EnvironmentConfig::name).toList() : environments;
-        if (names.isEmpty()) {
-            throw EngineException.badInput("no environment is configured: list them under environments in"
-                    + " immutable.yaml (docs/configuration.md), or give --config");
-        }
-        names.forEach(w::environment);
+        List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
         Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT");
         for (String name : names) {

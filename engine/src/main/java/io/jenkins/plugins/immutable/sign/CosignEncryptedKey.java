@@ -132,7 +132,7 @@ public final class CosignEncryptedKey {
             root = JSON.readTree(document);
         } catch (IOException e) {
             throw EngineException.badInput(source + " is not a cosign encrypted private key: its body is not JSON."
-                    + " Use the cosign.key file that `cosign generate-key-pair` or `immutable keys generate` wrote");
+                    + " Use the cosign.key file that `cosign generate-key-pair` or `immutable keygen` wrote");
         }
         String kdfName = root.path("kdf").path("name").asText("");
         String cipherName = root.path("cipher").path("name").asText("");

@@ -36,7 +36,7 @@ final class KeyAlgorithms {
     static final X9ECParameters CURVE = CustomNamedCurves.getByOID(P256);
 
     private static final String ALGORITHM_ADVICE = "signing and verification here use ECDSA P-256 (cosign's"
-            + " default): generate a key pair with `immutable keys generate` or `cosign generate-key-pair`";
+            + " default): generate a key pair with `immutable keygen` or `cosign generate-key-pair`";
 
     static final ECDomainParameters DOMAIN = new ECDomainParameters(CURVE);
 

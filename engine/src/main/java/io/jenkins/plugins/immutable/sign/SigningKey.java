@@ -77,7 +77,7 @@ public final class SigningKey implements AutoCloseable {
                             + " `cosign import-key-pair --key <file>`");
                     case "RSA PRIVATE KEY" -> throw EngineException.badInput(source + " holds an RSA private key;"
                             + " signing here uses ECDSA P-256 (cosign's default): generate a key pair with"
-                            + " `immutable keys generate` or `cosign generate-key-pair`");
+                            + " `immutable keygen` or `cosign generate-key-pair`");
                     default -> {
                         // other blocks (EC PARAMETERS, a public key beside the private one) are not the key
                     }

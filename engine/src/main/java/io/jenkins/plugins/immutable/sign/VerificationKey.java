@@ -59,7 +59,7 @@ public final class VerificationKey {
         }
         if (keys.isEmpty()) {
             throw EngineException.badInput(source + " holds no '-----BEGIN PUBLIC KEY-----' block; give the"
-                    + " public key file cosign or `immutable keys generate` wrote (cosign.pub)");
+                    + " public key file cosign or `immutable keygen` wrote (cosign.pub)");
         }
         return keys;
     }
