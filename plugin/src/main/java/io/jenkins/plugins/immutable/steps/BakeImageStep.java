@@ -1,0 +1,517 @@
+package io.jenkins.plugins.immutable.steps;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Computer;
+import hudson.model.Node;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import hudson.slaves.WorkspaceList;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.actions.ProvenanceAction;
+import io.jenkins.plugins.immutable.bake.BakeResult;
+import io.jenkins.plugins.immutable.bake.DockerBuildRequest;
+import io.jenkins.plugins.immutable.bake.DockerEngine;
+import io.jenkins.plugins.immutable.bake.DockerEngineBaker;
+import io.jenkins.plugins.immutable.bake.Invocation;
+import io.jenkins.plugins.immutable.bake.LayerBaker;
+import io.jenkins.plugins.immutable.bake.LayerBuildRequest;
+import io.jenkins.plugins.immutable.bake.Source;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.image.Platform;
+import java.io.File;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jenkins.MasterToSlaveFileCallable;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code bakeImage}: builds an image once on the agent (on its Docker engine from a Dockerfile, or daemonless from
+ * workspace files), pushes it, records its provenance on the run, and returns it pinned:
+ * {@code host/repo@sha256:...}.
+ */
+public final class BakeImageStep extends Step {
+
+    private final String image;
+    private String context;
+    private String dockerfile;
+    private List<String> buildArgs;
+    private String target;
+    private String platform;
+    private boolean pull;
+    private boolean noCache;
+    private List<String> labels;
+    private boolean allowLatest;
+    private List<String> layers;
+    private String from;
+    private List<String> entrypoint;
+    private List<String> cmd;
+    private List<String> env;
+    private String workdir;
+    private String user;
+    private List<String> expose;
+    private String sourceRepository;
+    private String sourceCommit;
+    private String version;
+
+    @DataBoundConstructor
+    public BakeImageStep(String image) {
+        this.image = image;
+    }
+
+    /** Where to push: {@code registry/repository[:tag]}. */
+    public String getImage() {
+        return image;
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = blank(context);
+    }
+
+    public String getDockerfile() {
+        return dockerfile;
+    }
+
+    @DataBoundSetter
+    public void setDockerfile(String dockerfile) {
+        this.dockerfile = blank(dockerfile);
+    }
+
+    public List<String> getBuildArgs() {
+        return buildArgs;
+    }
+
+    @DataBoundSetter
+    public void setBuildArgs(List<String> buildArgs) {
+        this.buildArgs = list(buildArgs);
+    }
+
+    public String getTarget() {
+        return target;
+    }
+
+    @DataBoundSetter
+    public void setTarget(String target) {
+        this.target = blank(target);
+    }
+
+    public String getPlatform() {
+        return platform;
+    }
+
+    @DataBoundSetter
+    public void setPlatform(String platform) {
+        this.platform = blank(platform);
+    }
+
+    public boolean isPull() {
+        return pull;
+    }
+
+    @DataBoundSetter
+    public void setPull(boolean pull) {
+        this.pull = pull;
+    }
+
+    public boolean isNoCache() {
+        return noCache;
+    }
+
+    @DataBoundSetter
+    public void setNoCache(boolean noCache) {
+        this.noCache = noCache;
+    }
+
+    public List<String> getLabels() {
+        return labels;
+    }
+
+    @DataBoundSetter
+    public void setLabels(List<String> labels) {
+        this.labels = list(labels);
+    }
+
+    public boolean isAllowLatest() {
+        return allowLatest;
+    }
+
+    @DataBoundSetter
+    public void setAllowLatest(boolean allowLatest) {
+        this.allowLatest = allowLatest;
+    }
+
+    public List<String> getLayers() {
+        return layers;
+    }
+
+    @DataBoundSetter
+    public void setLayers(List<String> layers) {
+        this.layers = list(layers);
+    }
+
+    public String getFrom() {
+        return from;
+    }
+
+    @DataBoundSetter
+    public void setFrom(String from) {
+        this.from = blank(from);
+    }
+
+    public List<String> getEntrypoint() {
+        return entrypoint;
+    }
+
+    @DataBoundSetter
+    public void setEntrypoint(List<String> entrypoint) {
+        this.entrypoint = list(entrypoint);
+    }
+
+    public List<String> getCmd() {
+        return cmd;
+    }
+
+    @DataBoundSetter
+    public void setCmd(List<String> cmd) {
+        this.cmd = list(cmd);
+    }
+
+    public List<String> getEnv() {
+        return env;
+    }
+
+    @DataBoundSetter
+    public void setEnv(List<String> env) {
+        this.env = list(env);
+    }
+
+    public String getWorkdir() {
+        return workdir;
+    }
+
+    @DataBoundSetter
+    public void setWorkdir(String workdir) {
+        this.workdir = blank(workdir);
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    @DataBoundSetter
+    public void setUser(String user) {
+        this.user = blank(user);
+    }
+
+    public List<String> getExpose() {
+        return expose;
+    }
+
+    @DataBoundSetter
+    public void setExpose(List<String> expose) {
+        this.expose = list(expose);
+    }
+
+    public String getSourceRepository() {
+        return sourceRepository;
+    }
+
+    @DataBoundSetter
+    public void setSourceRepository(String sourceRepository) {
+        this.sourceRepository = blank(sourceRepository);
+    }
+
+    public String getSourceCommit() {
+        return sourceCommit;
+    }
+
+    @DataBoundSetter
+    public void setSourceCommit(String sourceCommit) {
+        this.sourceCommit = blank(sourceCommit);
+    }
+
+    public String getVersion() {
+        return version;
+    }
+
+    @DataBoundSetter
+    public void setVersion(String version) {
+        this.version = blank(version);
+    }
+
+    static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    static List<String> list(List<String> l) {
+        return l == null || l.isEmpty() ? null : new ArrayList<>(l);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, this);
+    }
+
+    /** Short: the build runs on the agent and finishes in one go, so a restart in the middle fails the step. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient BakeImageStep step;
+
+        Execution(StepContext context, BakeImageStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected String run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            FilePath workspace = getContext().get(FilePath.class);
+            EnvVars env = getContext().get(EnvVars.class);
+            BakeSpec spec = step.spec(env);
+            DeliveryConfig config = Runs.config();
+            AgentLogins logins;
+            try (Wiring controller = Wiring.builder(config, JenkinsCredentials.forRun(run)).build()) {
+                logins = AgentLogins.of(controller);
+            } catch (EngineException e) {
+                throw Runs.abort(e);
+            }
+            Invocation invocation = new Invocation(Runs.url(run), Runs.pluginVersion(), Runs.invokedBy(run),
+                    run.getExternalizableId());
+            BakeResult result;
+            try {
+                result = workspace.act(new Bake(spec, config, logins, new LinkedHashMap<>(env), listener,
+                        invocation.builderId(), invocation.builderVersion(), invocation.invokedBy(),
+                        invocation.invocationId(), cacheDirectory(workspace)));
+            } catch (IOException e) {
+                if (e.getCause() instanceof EngineException engine) {
+                    throw Runs.abort(engine);
+                }
+                throw e;
+            }
+            ProvenanceAction.of(run).add(result);
+            ImageReference pinned = result.image().withoutTag();
+            listener.getLogger().println(Messages.BakeImageStep_Baked(result.image(), result.layers(),
+                    result.layersPushed(), pinned));
+            return pinned.toString();
+        }
+
+        /** Unchanged daemonless layers are not rebuilt: a cache per agent, beside its other caches. */
+        private static String cacheDirectory(FilePath workspace) {
+            Computer computer = workspace.toComputer();
+            Node node = computer == null ? null : computer.getNode();
+            FilePath root = node == null ? null : node.getRootPath();
+            FilePath dir = root != null ? root.child("caches").child("immutable-delivery")
+                    : WorkspaceList.tempDir(workspace).child("immutable-delivery");
+            return dir.getRemote();
+        }
+    }
+
+    /** The arguments, checked, in plain serializable form for the agent. */
+    BakeSpec spec(Map<String, String> environment) throws AbortException {
+        if (image == null || image.isBlank()) {
+            throw new AbortException(Messages.BakeImageStep_ImageRequired());
+        }
+        boolean daemonless = layers != null;
+        if (daemonless && (dockerfile != null || buildArgs != null || target != null || pull || noCache
+                || context != null)) {
+            throw new AbortException(Messages.BakeImageStep_Mixed());
+        }
+        if (!daemonless && (from != null || entrypoint != null || cmd != null || env != null || workdir != null
+                || user != null || expose != null)) {
+            throw new AbortException(Messages.BakeImageStep_DaemonlessOnly());
+        }
+        String repository = sourceRepository != null ? sourceRepository : blank(environment.get("GIT_URL"));
+        String commit = sourceCommit != null ? sourceCommit : blank(environment.get("GIT_COMMIT"));
+        return new BakeSpec(image.strip(), context == null ? "." : context, dockerfile,
+                Runs.pairs(buildArgs, "buildArgs"), target, platform, pull, noCache, Runs.pairs(labels, "labels"),
+                allowLatest, layers == null ? List.of() : List.copyOf(layers), from,
+                entrypoint == null ? null : List.copyOf(entrypoint), cmd == null ? null : List.copyOf(cmd),
+                Runs.pairs(env, "env"), workdir, user, expose == null ? List.of() : List.copyOf(expose),
+                repository, commit, version);
+    }
+
+    record BakeSpec(String image, String context, String dockerfile, Map<String, String> buildArgs, String target,
+            String platform, boolean pull, boolean noCache, Map<String, String> labels, boolean allowLatest,
+            List<String> layers, String from, List<String> entrypoint, List<String> cmd, Map<String, String> env,
+            String workdir, String user, List<String> expose, String sourceRepository, String sourceCommit,
+            String version) implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        BakeSpec {
+            buildArgs = new LinkedHashMap<>(buildArgs);
+            labels = new LinkedHashMap<>(labels);
+            env = new LinkedHashMap<>(env);
+        }
+    }
+
+    /** Runs on the agent: the workspace, the Docker engine and the layer cache are there. */
+    static final class Bake extends MasterToSlaveFileCallable<BakeResult> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final BakeSpec spec;
+        private final DeliveryConfig config;
+        private final AgentLogins logins;
+        private final Map<String, String> environment;
+        private final TaskListener listener;
+        private final String builderId;
+        private final String builderVersion;
+        private final String invokedBy;
+        private final String invocationId;
+        private final String cacheDirectory;
+
+        Bake(BakeSpec spec, DeliveryConfig config, AgentLogins logins, Map<String, String> environment,
+                TaskListener listener, String builderId, String builderVersion, String invokedBy, String invocationId,
+                String cacheDirectory) {
+            this.spec = spec;
+            this.config = config;
+            this.logins = logins;
+            this.environment = environment;
+            this.listener = listener;
+            this.builderId = builderId;
+            this.builderVersion = builderVersion;
+            this.invokedBy = invokedBy;
+            this.invocationId = invocationId;
+            this.cacheDirectory = cacheDirectory;
+        }
+
+        @Override
+        public BakeResult invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
+            Path dir = workspace.toPath();
+            ImageReference target = ImageReference.parse(spec.image());
+            if (target.isPinned()) {
+                throw EngineException.badInput("image " + spec.image() + " names a digest; bakeImage gives the digest,"
+                        + " so name the repository and (optionally) the tag to push under");
+            }
+            boolean tagged = spec.image().substring(spec.image().lastIndexOf('/') + 1).contains(":");
+            Source source = new Source(spec.sourceRepository(), spec.sourceCommit(), spec.version());
+            Invocation invocation = new Invocation(builderId, builderVersion, invokedBy, invocationId);
+            try (Wiring w = Wiring.builder(config, logins).listener(Runs.progress(listener))
+                    .dockerHost(environment.get("DOCKER_HOST")).build()) {
+                if (spec.layers().isEmpty()) {
+                    Path context = dir.resolve(spec.context()).normalize();
+                    if (!Files.isDirectory(context)) {
+                        throw EngineException.badInput("the build context " + spec.context() + " is not a directory"
+                                + " in the workspace " + dir);
+                    }
+                    DockerBuildRequest.Builder request = DockerBuildRequest.builder(context, target)
+                            .buildArgs(spec.buildArgs()).labels(spec.labels()).pull(spec.pull())
+                            .noCache(spec.noCache()).allowLatest(spec.allowLatest()).source(source)
+                            .invocation(invocation);
+                    if (!tagged) {
+                        request.tag(null);
+                    }
+                    if (spec.dockerfile() != null) {
+                        request.dockerfile(dir.resolve(spec.dockerfile()).normalize());
+                    }
+                    if (spec.target() != null) {
+                        request.targetStage(spec.target());
+                    }
+                    if (spec.platform() != null) {
+                        request.platform(spec.platform());
+                    }
+                    return new DockerEngineBaker(DockerEngine.fromEnvironment(environment), w.registry(),
+                            w.registryCredentials()).bake(request.build(), Runs.progress(listener));
+                }
+                LayerBuildRequest.Builder request = LayerBuildRequest.builder(spec.from() == null ? null
+                        : ImageReference.parse(spec.from()), target).source(source).invocation(invocation)
+                        .allowLatest(spec.allowLatest()).created(LayerBuildRequest.sourceDateEpoch(environment))
+                        .cacheDirectory(Path.of(cacheDirectory, "layers"));
+                if (!tagged) {
+                    request.tag(null);
+                }
+                for (String layer : spec.layers()) {
+                    int colon = layer.lastIndexOf(":/");
+                    if (colon <= 0) {
+                        throw EngineException.badInput("layers entry '" + layer + "' must be SOURCE:/PATH, a"
+                                + " workspace file or directory and where it goes in the image, e.g."
+                                + " 'build/app.jar:/app/'");
+                    }
+                    Path source0 = dir.resolve(layer.substring(0, colon)).normalize();
+                    if (!Files.exists(source0)) {
+                        throw EngineException.badInput("layers entry '" + layer + "': " + layer.substring(0, colon)
+                                + " does not exist in the workspace " + dir);
+                    }
+                    request.layer(layer.substring(0, colon), source0, layer.substring(colon + 1));
+                }
+                if (spec.entrypoint() != null) {
+                    request.entrypoint(spec.entrypoint().toArray(String[]::new));
+                }
+                if (spec.cmd() != null) {
+                    request.cmd(spec.cmd().toArray(String[]::new));
+                }
+                spec.env().forEach(request::env);
+                spec.labels().forEach(request::label);
+                spec.expose().forEach(request::expose);
+                if (spec.workdir() != null) {
+                    request.workdir(spec.workdir());
+                }
+                if (spec.user() != null) {
+                    request.user(spec.user());
+                }
+                if (spec.platform() != null) {
+                    request.platform(Platform.parse(spec.platform()));
+                }
+                return new LayerBaker(w.registry()).bake(request.build(), Runs.progress(listener));
+            } catch (EngineException e) {
+                // the engine's message says what to do; it never holds a secret
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "bakeImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.BakeImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class, EnvVars.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object image = namedArgs.get("image");
+            return image instanceof String s ? s : null;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jenkins.plugins.immutable.steps;
+
+import hudson.AbortException;
+import hudson.PluginWrapper;
+import hudson.model.Cause;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jenkins.model.Jenkins;
+
+/** What the steps share about the run they serve: who and what it is, its log, the configuration. */
+final class Runs {
+
+    private Runs() {
+    }
+
+    /** The run's URL, which ledgers, provenance and deployments record as who did it; its id without a root URL. */
+    static String url(Run<?, ?> run) {
+        String root = Jenkins.get().getRootUrl();
+        return root == null ? run.getExternalizableId() : root + run.getUrl();
+    }
+
+    /** Who asks, for the ledger: the user who started the run, else Jenkins with the job's name. */
+    static String actor(Run<?, ?> run) {
+        Cause.UserIdCause user = run.getCause(Cause.UserIdCause.class);
+        if (user != null && user.getUserId() != null) {
+            return user.getUserId();
+        }
+        return "jenkins:" + run.getParent().getFullName();
+    }
+
+    /** What started the run, in Jenkins' words (provenance's invokedBy). */
+    static String invokedBy(Run<?, ?> run) {
+        List<Cause> causes = run.getCauses();
+        return causes.isEmpty() ? null
+                : causes.stream().map(Cause::getShortDescription).collect(Collectors.joining("; "));
+    }
+
+    /** This plugin's version, for the provenance's builder version. */
+    static String pluginVersion() {
+        Jenkins jenkins = Jenkins.get();
+        PluginWrapper plugin = jenkins.getPluginManager().whichPlugin(Runs.class);
+        return plugin == null ? "unknown" : plugin.getVersion();
+    }
+
+    /** The engine's progress lines, into the build log. */
+    static ProgressListener progress(TaskListener listener) {
+        return line -> listener.getLogger().println(line);
+    }
+
+    /** The global configuration, checked; an error says what to fix on the configuration page. */
+    static DeliveryConfig config() throws AbortException {
+        try {
+            return ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        } catch (EngineException e) {
+            throw new AbortException(Messages.Runs_BadConfiguration(e.getMessage()));
+        }
+    }
+
+    /** An engine error as the step's failure: its message (what is wrong, what to do), without a stack trace. */
+    static AbortException abort(EngineException e) {
+        AbortException a = new AbortException(e.getMessage());
+        a.initCause(e);
+        return a;
+    }
+
+    /** {@code NAME=VALUE} entries (as {@code withEnv} writes them) as a map, in order. */
+    static Map<String, String> pairs(List<String> entries, String parameter) throws AbortException {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (entries != null) {
+            for (String e : entries) {
+                int eq = e == null ? -1 : e.indexOf('=');
+                if (eq <= 0) {
+                    throw new AbortException(Messages.Runs_BadPair(parameter, e));
+                }
+                map.put(e.substring(0, eq), e.substring(eq + 1));
+            }
+        }
+        return map;
+    }
+}

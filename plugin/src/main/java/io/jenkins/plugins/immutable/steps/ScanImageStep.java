@@ -1,0 +1,316 @@
+package io.jenkins.plugins.immutable.steps;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Computer;
+import hudson.model.Node;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import hudson.slaves.WorkspaceList;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.actions.ScanReportAction;
+import io.jenkins.plugins.immutable.attest.AttestResult;
+import io.jenkins.plugins.immutable.attest.Attestor;
+import io.jenkins.plugins.immutable.attest.ScanAttestation;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.ScanConfig;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.image.Platform;
+import io.jenkins.plugins.immutable.scan.ScanOutputs;
+import io.jenkins.plugins.immutable.scan.ScanReport;
+import io.jenkins.plugins.immutable.sign.SigningKey;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jenkins.MasterToSlaveFileCallable;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code scanImage}: catalogs an image's packages on the agent (layers streamed from the registry, nothing on disk),
+ * matches them against the OSV database there, and judges the findings by the policy. The report is kept on the run
+ * (findings, SBOM, SARIF); optionally it is signed on the controller as cosign's vuln attestation, which promotion's
+ * scan gate reads. Returns a map of counts by severity with the verdict.
+ */
+public final class ScanImageStep extends Step {
+
+    private final String image;
+    private String database;
+    private String failOn;
+    private Boolean failOnFixableOnly;
+    private List<String> ignore;
+    private String platform;
+    private boolean attest;
+    private String key;
+    private boolean markUnstable;
+
+    @DataBoundConstructor
+    public ScanImageStep(String image) {
+        this.image = image;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public String getDatabase() {
+        return database;
+    }
+
+    @DataBoundSetter
+    public void setDatabase(String database) {
+        this.database = BakeImageStep.blank(database);
+    }
+
+    public String getFailOn() {
+        return failOn;
+    }
+
+    @DataBoundSetter
+    public void setFailOn(String failOn) {
+        this.failOn = BakeImageStep.blank(failOn);
+    }
+
+    public Boolean getFailOnFixableOnly() {
+        return failOnFixableOnly;
+    }
+
+    @DataBoundSetter
+    public void setFailOnFixableOnly(Boolean failOnFixableOnly) {
+        this.failOnFixableOnly = failOnFixableOnly;
+    }
+
+    /** {@code ID=REASON} entries, added to the configured ignore list. */
+    public List<String> getIgnore() {
+        return ignore;
+    }
+
+    @DataBoundSetter
+    public void setIgnore(List<String> ignore) {
+        this.ignore = BakeImageStep.list(ignore);
+    }
+
+    public String getPlatform() {
+        return platform;
+    }
+
+    @DataBoundSetter
+    public void setPlatform(String platform) {
+        this.platform = BakeImageStep.blank(platform);
+    }
+
+    public boolean isAttest() {
+        return attest;
+    }
+
+    @DataBoundSetter
+    public void setAttest(boolean attest) {
+        this.attest = attest;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    @DataBoundSetter
+    public void setKey(String key) {
+        this.key = BakeImageStep.blank(key);
+    }
+
+    public boolean isMarkUnstable() {
+        return markUnstable;
+    }
+
+    @DataBoundSetter
+    public void setMarkUnstable(boolean markUnstable) {
+        this.markUnstable = markUnstable;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, this);
+    }
+
+    /** The configuration with this step's scan arguments applied. */
+    DeliveryConfig withArguments(DeliveryConfig c) throws AbortException {
+        ScanConfig s = c.scan();
+        List<ScanConfig.IgnoreConfig> ignores = new ArrayList<>(s.ignore());
+        for (Map.Entry<String, String> e : Runs.pairs(ignore, "ignore").entrySet()) {
+            ignores.add(new ScanConfig.IgnoreConfig(e.getKey(), null, e.getValue(), null));
+        }
+        try {
+            ScanConfig scan = new ScanConfig(database != null ? database : s.database(),
+                    failOn != null ? failOn : s.failOn(),
+                    failOnFixableOnly != null ? failOnFixableOnly : s.failOnFixableOnly(), ignores);
+            return new DeliveryConfig(c.registries(), c.signing(), scan, c.environments(), c.analysisTemplates());
+        } catch (EngineException e) {
+            throw Runs.abort(e);
+        }
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient ScanImageStep step;
+
+        Execution(StepContext context, ScanImageStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            FilePath workspace = getContext().get(FilePath.class);
+            ProgressListener progress = Runs.progress(listener);
+            DeliveryConfig config = step.withArguments(Runs.config());
+            if (config.scan().database() == null) {
+                throw new AbortException(Messages.ScanImageStep_NoDatabase());
+            }
+            String keyId = step.attest ? SignImageStep.keyId(config, step.key) : null;
+            try (Wiring controller = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress)
+                    .build()) {
+                ScanReport report;
+                try {
+                    report = ScanOutputs.parseJson(workspace.act(new Scan(step.image, step.platform, config,
+                            AgentLogins.of(controller), listener, cacheDirectory(workspace))));
+                } catch (IOException e) {
+                    if (e.getCause() instanceof EngineException engine) {
+                        throw Runs.abort(engine);
+                    }
+                    throw e;
+                }
+                String attestation = null;
+                if (keyId != null) {
+                    String url = Runs.url(run);
+                    try (SigningKey signingKey = controller.signingKey(keyId)) {
+                        AttestResult a = new Attestor(controller.registry()).withListener(progress).attest(
+                                ScanAttestation.image(report), ScanAttestation.statement(report,
+                                        new ScanOutputs.Invocation(Map.of("image", report.image()), url,
+                                                run.getExternalizableId(), url)), signingKey);
+                        attestation = (a.attestationTag() != null ? a.attestationTag() : a.image()).toString();
+                        progress.line(Messages.ScanImageStep_Attested(attestation, keyId));
+                    }
+                }
+                ScanReportAction.add(run, report, attestation);
+                listener.getLogger().println(Messages.ScanImageStep_Scanned(report.image(), report.summary()));
+                report.reasons().forEach(r -> listener.getLogger().println("  " + r));
+                Map<String, Object> result = new LinkedHashMap<>(ScanReportAction.counts(report));
+                result.put("passed", report.passed());
+                result.put("verdict", report.passed() ? "PASS" : "FAIL");
+                result.put("image", report.image());
+                result.put("digest", report.digest());
+                if (!report.passed()) {
+                    String why = Messages.ScanImageStep_Failed(report.image(), String.join("; ", report.reasons()));
+                    if (!step.markUnstable) {
+                        throw new AbortException(why);
+                    }
+                    FlowNode node = getContext().get(FlowNode.class);
+                    if (node != null) {
+                        node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(why));
+                    }
+                    getContext().setResult(Result.UNSTABLE);
+                }
+                return result;
+            } catch (EngineException e) {
+                throw Runs.abort(e);
+            }
+        }
+
+        private static String cacheDirectory(FilePath workspace) {
+            Computer computer = workspace.toComputer();
+            Node node = computer == null ? null : computer.getNode();
+            FilePath root = node == null ? null : node.getRootPath();
+            return (root != null ? root.child("caches").child("immutable-delivery")
+                    : WorkspaceList.tempDir(workspace).child("immutable-delivery")).getRemote();
+        }
+    }
+
+    /** Runs on the agent: the database is there, and the layers stream from the registry to the agent. */
+    static final class Scan extends MasterToSlaveFileCallable<String> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String image;
+        private final String platform;
+        private final DeliveryConfig config;
+        private final AgentLogins logins;
+        private final TaskListener listener;
+        private final String cacheDirectory;
+
+        Scan(String image, String platform, DeliveryConfig config, AgentLogins logins, TaskListener listener,
+                String cacheDirectory) {
+            this.image = image;
+            this.platform = platform;
+            this.config = config;
+            this.logins = logins;
+            this.listener = listener;
+            this.cacheDirectory = cacheDirectory;
+        }
+
+        @Override
+        public String invoke(File workspace, VirtualChannel channel) throws IOException {
+            // a relative database path is relative to the workspace
+            Path db = workspace.toPath().resolve(config.scan().database()).normalize();
+            ScanConfig s = config.scan();
+            DeliveryConfig here = new DeliveryConfig(config.registries(), config.signing(),
+                    new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore()),
+                    config.environments(), config.analysisTemplates());
+            try (Wiring w = Wiring.builder(here, logins).listener(Runs.progress(listener))
+                    .scanIndexCache(Path.of(cacheDirectory, "osv-index")).build()) {
+                ScanReport report = w.scanner().scan(w.registry(), ImageReference.parse(image),
+                        platform == null ? null : Platform.parse(platform), w.scanPolicy());
+                return ScanOutputs.json(report);
+            } catch (EngineException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "scanImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.ScanImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class, FlowNode.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object image = namedArgs.get("image");
+            return image instanceof String s ? s : null;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.jenkins.plugins.immutable.steps;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.attest.AttestationVerification;
+import io.jenkins.plugins.immutable.attest.AttestationVerifier;
+import io.jenkins.plugins.immutable.attest.PredicateTypes;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.sign.SignatureVerification;
+import io.jenkins.plugins.immutable.sign.SignatureVerifier;
+import io.jenkins.plugins.immutable.sign.TrustPolicy;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code verifyImage}: fails unless a trusted key signed the image's digest (both cosign layouts are read), and,
+ * when asked, unless signed attestations of the given types are attached. Returns the verified image, pinned.
+ */
+public final class VerifyImageStep extends Step {
+
+    private final String image;
+    private List<String> keys;
+    private List<String> identities;
+    private boolean anyIdentity;
+    private List<String> attestations;
+
+    @DataBoundConstructor
+    public VerifyImageStep(String image) {
+        this.image = image;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** Trusted key ids; null = every trusted key. */
+    public List<String> getKeys() {
+        return keys;
+    }
+
+    @DataBoundSetter
+    public void setKeys(List<String> keys) {
+        this.keys = BakeImageStep.list(keys);
+    }
+
+    /** Repositories signatures may also name (where the image was promoted from). */
+    public List<String> getIdentities() {
+        return identities;
+    }
+
+    @DataBoundSetter
+    public void setIdentities(List<String> identities) {
+        this.identities = BakeImageStep.list(identities);
+    }
+
+    public boolean isAnyIdentity() {
+        return anyIdentity;
+    }
+
+    @DataBoundSetter
+    public void setAnyIdentity(boolean anyIdentity) {
+        this.anyIdentity = anyIdentity;
+    }
+
+    /** Predicate types that must be attested too: slsaprovenance1, vuln, or a URI. */
+    public List<String> getAttestations() {
+        return attestations;
+    }
+
+    @DataBoundSetter
+    public void setAttestations(List<String> attestations) {
+        this.attestations = BakeImageStep.list(attestations);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, this);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient VerifyImageStep step;
+
+        Execution(StepContext context, VerifyImageStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected String run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            ProgressListener progress = Runs.progress(listener);
+            DeliveryConfig config = Runs.config();
+            try (Wiring w = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress).build()) {
+                TrustPolicy policy = w.trustPolicy(step.keys == null ? List.of() : step.keys);
+                if (step.identities != null) {
+                    policy = policy.withIdentities(new LinkedHashSet<>(step.identities));
+                }
+                if (step.anyIdentity) {
+                    policy = policy.withAnyIdentity();
+                }
+                ImageReference ref = ImageReference.parse(step.image);
+                if (!ref.isPinned()) {
+                    ref = w.registry().resolve(ref);
+                    progress.line(Messages.VerifyImageStep_Resolved(step.image, ref.digest()));
+                }
+                SignatureVerification v = new SignatureVerifier(w.registry()).verify(ref, policy);
+                progress.line(v.summary());
+                v.requireVerified();
+                if (step.attestations != null) {
+                    AttestationVerification av = new AttestationVerifier(w.registry()).verify(ref, policy);
+                    for (String type : step.attestations) {
+                        String uri = PredicateTypes.resolve(type);
+                        int n = av.requireVerified(uri).size();
+                        progress.line(Messages.VerifyImageStep_Attested(uri, n));
+                    }
+                }
+                return ref.withoutTag().toString();
+            } catch (EngineException e) {
+                throw Runs.abort(e);
+            }
+        }
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "verifyImage";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.VerifyImageStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object image = namedArgs.get("image");
+            return image instanceof String s ? s : null;
+        }
+    }
+}
