@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.registry;
 
+import io.jenkins.plugins.immutable.ProgressMeter;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Queue;
@@ -12,15 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Hands the buffers of one HTTP response body to one HTTP request body as they arrive, without copying them: the
  * request's demand is passed back to the response, so the download goes no faster than the upload takes it and at
- * most one batch of the client's buffers is held per transfer. Subscribable once.
+ * most one batch of the client's buffers is held per transfer. Each buffer is counted on a {@link ProgressMeter} as
+ * it is handed on. Subscribable once.
  */
 final class BufferPipe implements Flow.Publisher<ByteBuffer> {
 
     private final Flow.Publisher<List<ByteBuffer>> upstream;
+    private final ProgressMeter meter;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    BufferPipe(Flow.Publisher<List<ByteBuffer>> upstream) {
+    BufferPipe(Flow.Publisher<List<ByteBuffer>> upstream, ProgressMeter meter) {
         this.upstream = upstream;
+        this.meter = meter;
     }
 
     @Override
@@ -38,11 +42,12 @@ final class BufferPipe implements Flow.Publisher<ByteBuffer> {
             downstream.onError(new IllegalStateException("a streamed blob can be sent once"));
             return;
         }
-        upstream.subscribe(new Relay(downstream));
+        upstream.subscribe(new Relay(downstream, meter));
     }
 
     private static final class Relay implements Flow.Subscriber<List<ByteBuffer>>, Flow.Subscription {
         private final Flow.Subscriber<? super ByteBuffer> downstream;
+        private final ProgressMeter meter;
         private final Queue<ByteBuffer> queue = new ConcurrentLinkedQueue<>();
         private final AtomicLong demand = new AtomicLong();
         private final AtomicInteger wip = new AtomicInteger();
@@ -53,8 +58,9 @@ final class BufferPipe implements Flow.Publisher<ByteBuffer> {
         private volatile boolean cancelled;
         private boolean terminated;
 
-        Relay(Flow.Subscriber<? super ByteBuffer> downstream) {
+        Relay(Flow.Subscriber<? super ByteBuffer> downstream, ProgressMeter meter) {
             this.downstream = downstream;
+            this.meter = meter;
         }
 
         @Override
@@ -114,7 +120,9 @@ final class BufferPipe implements Flow.Publisher<ByteBuffer> {
             do {
                 while (!cancelled && demand.get() > 0 && !queue.isEmpty()) {
                     demand.decrementAndGet();
-                    downstream.onNext(queue.poll());
+                    ByteBuffer next = queue.poll();
+                    meter.advance(next.remaining()); // before the upload consumes it
+                    downstream.onNext(next);
                 }
                 if (cancelled || terminated) {
                     queue.clear();

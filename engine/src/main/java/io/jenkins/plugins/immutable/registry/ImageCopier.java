@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.registry;
 
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.ProgressMeter;
 import io.jenkins.plugins.immutable.image.Descriptor;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageIndex;
@@ -218,7 +219,8 @@ public final class ImageCopier {
             listener.line("present " + name);
             return;
         }
-        client.copyBlobAcross(from, to, blob);
+        client.copyBlobAcross(from, to, blob, ProgressMeter.of(listener, "copy " + blob.digest().shortForm(),
+                blob.size()));
         stats.copied.incrementAndGet();
         stats.bytes.addAndGet(blob.size());
         listener.line("copied " + name);

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.ProgressMeter;
 import io.jenkins.plugins.immutable.image.Descriptor;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageIndex;
@@ -250,13 +251,16 @@ public final class RegistryClient {
      * Streams a blob from one registry into another: the download's buffers are handed to the upload as they arrive,
      * without copying, with the upload's pace throttling the download. The target registry computes the digest of
      * what it receives and refuses a mismatch (INTEGRITY), so the bytes are not hashed here as well. A transfer that
-     * breaks is started again from both ends.
+     * breaks is started again from both ends. The bytes handed to the upload are counted on {@code meter}, which
+     * is finished once the target has the blob.
      */
-    void copyBlobAcross(Repository from, Repository to, Descriptor blob) {
+    void copyBlobAcross(Repository from, Repository to, Descriptor blob, ProgressMeter meter) {
         RetryPolicy policy = transport.retryPolicy();
         for (int attempt = 1; ; attempt++) {
             try {
-                copyBlobOnce(from, to, blob);
+                meter.restart();
+                copyBlobOnce(from, to, blob, meter);
+                meter.finish();
                 return;
             } catch (EngineException e) {
                 if (e.kind() != EngineException.Kind.OUTAGE || attempt >= policy.attempts()) {
@@ -269,7 +273,7 @@ public final class RegistryClient {
         }
     }
 
-    private void copyBlobOnce(Repository from, Repository to, Descriptor blob) {
+    private void copyBlobOnce(Repository from, Repository to, Descriptor blob, ProgressMeter meter) {
         // The upload session first: a target that is down fails before the source sends a byte.
         URI location = startUpload(to);
         String what = "get blob " + blob.digest() + " from " + from;
@@ -286,7 +290,7 @@ public final class RegistryClient {
                     + "; do not use this image");
         }
         java.net.http.HttpRequest.BodyPublisher body = java.net.http.HttpRequest.BodyPublishers.fromPublisher(
-                new BufferPipe(r.body()), blob.size());
+                new BufferPipe(r.body(), meter), blob.size());
         Transport.Body once = new Transport.Body() {
             @Override
             public java.net.http.HttpRequest.BodyPublisher publisher() {

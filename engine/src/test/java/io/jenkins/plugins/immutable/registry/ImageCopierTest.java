@@ -16,10 +16,12 @@ import io.jenkins.plugins.immutable.image.Manifest;
 import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Platform;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.testing.RecordingListener;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.Rule;
@@ -90,6 +92,39 @@ public class ImageCopierTest {
         CopyResult again = new ImageCopier(client).copy(source, to.tag("multi"));
         assertEquals(0, again.blobsCopied());
         assertEquals(6, again.blobsPresent());
+    }
+
+    @Test
+    public void aCopyAcrossRegistriesReportsEachBlobsBytesAsThrottledProgressAndAMountNone() {
+        Repository from = repo(Stack.registry(), "progress-src");
+        Repository to = repo(Stack.registry2(), "progress-dst");
+        Descriptor big = client.pushBlob(from, random(8 * 1024 * 1024, 131)).withMediaType(MediaTypes.OCI_LAYER_GZIP);
+        Descriptor small = client.pushBlob(from, random(5000, 132)).withMediaType(MediaTypes.OCI_LAYER_GZIP);
+        Descriptor config = client.pushBlob(from, "{\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8))
+                .withMediaType(MediaTypes.OCI_CONFIG);
+        ImageManifest m = ImageManifest.builder(MediaTypes.OCI_MANIFEST).config(config).layer(big).layer(small)
+                .build();
+        ImageReference source = client.putManifest(from.tag("v1"), m);
+        RecordingListener listener = new RecordingListener();
+
+        long started = System.nanoTime();
+        CopyResult result = new ImageCopier(client).withListener(listener).copy(source, to.tag("v1"));
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertEquals(3, result.blobsCopied());
+        Map<String, List<RecordingListener.Event>> byTask = listener.byTask();
+        assertEquals(byTask.keySet().toString(), 3, byTask.size());
+        for (Descriptor blob : m.blobs()) {
+            String task = "copy " + blob.digest().shortForm();
+            RecordingListener.assertTransfer(task, byTask.get(task), blob.size(), elapsedMillis);
+        }
+        assertTrue("an 8 MiB blob shows progress on the way: " + byTask, byTask.get("copy " + big.digest()
+                .shortForm()).stream().anyMatch(e -> e.done() > 0 && e.done() < big.size()));
+
+        RecordingListener promotion = new RecordingListener();
+        new ImageCopier(client).withListener(promotion).copy(source, repo(Stack.registry(), "progress-promoted")
+                .tag("v1"));
+        assertEquals("mounted blobs move no bytes, so report none", List.of(), promotion.events);
     }
 
     @Test
