@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.ProgressMeter;
 import io.jenkins.plugins.immutable.image.Descriptor;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageIndex;
@@ -297,7 +298,7 @@ public final class LayerBaker {
     /**
      * Puts every blob the manifest names into the target repository, sending only what it lacks: base layers are
      * mounted from the base's repository on the same registry, or streamed registry to registry; built layers are
-     * uploaded from their files; a few at a time.
+     * uploaded from their files, each reporting its bytes as progress; a few at a time.
      */
     private Upload push(Repository target, Base base, List<LayerFiles.BuiltLayer> layers, Descriptor configBlob,
             byte[] config, ProgressListener listener) throws InterruptedException {
@@ -318,7 +319,10 @@ public final class LayerBaker {
                         listener.line("Base layer " + layer.digest().shortForm() + ": mounted from " + from);
                         return;
                     }
-                    registry.pushBlob(target, layer, () -> registry.openBlob(from, layer));
+                    ProgressMeter meter = ProgressMeter.of(listener, "copy " + layer.digest().shortForm(),
+                            layer.size());
+                    registry.pushBlob(target, layer, () -> meter.counting(registry.openBlob(from, layer)));
+                    meter.finish();
                     upload.pushed.incrementAndGet();
                     upload.bytes.addAndGet(layer.size());
                     listener.line("Base layer " + layer.digest().shortForm() + ": copied from " + from);
@@ -331,7 +335,9 @@ public final class LayerBaker {
                     listener.line("Layer " + layer.name() + ": already in " + target);
                     return;
                 }
-                registry.pushBlob(target, layer.blob(), () -> Files.newInputStream(layer.file()));
+                ProgressMeter meter = ProgressMeter.of(listener, "push " + layer.name(), layer.blob().size());
+                registry.pushBlob(target, layer.blob(), () -> meter.counting(Files.newInputStream(layer.file())));
+                meter.finish();
                 upload.pushed.incrementAndGet();
                 upload.bytes.addAndGet(layer.blob().size());
                 listener.line("Layer " + layer.name() + ": pushed " + human(layer.blob().size()));

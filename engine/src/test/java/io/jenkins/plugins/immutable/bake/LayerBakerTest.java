@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.bake;
 
+import static io.jenkins.plugins.immutable.registry.RegistryClientTest.random;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
@@ -17,6 +18,7 @@ import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Platform;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.testing.RecordingListener;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -267,6 +270,39 @@ public class LayerBakerTest {
         BakeResult fresh = new LayerBaker(registry).bake(appRequest(null, target.withTag("3"), app).build(), listener);
         assertEquals(second.image().digest(), fresh.image().digest());
         assertNotEquals(first.image().digest(), second.image().digest());
+    }
+
+    @Test
+    public void uploadsAndBaseLayersCopiedAcrossReportTheirBytesAsProgress() throws Exception {
+        ImageReference base = busyboxBase();
+        Path data = tmp.newFolder("data").toPath();
+        Files.write(data.resolve("random.bin"), random(4 * 1024 * 1024, 4242)); // incompressible: the gzipped layer stays about as large
+        ImageReference target = ImageReference.parse(Stack.registry2() + "/" + Stack.uniqueRepository("progress")
+                + ":1");
+        RecordingListener recording = new RecordingListener();
+
+        long started = System.nanoTime();
+        BakeResult result = new LayerBaker(registry).bake(LayerBuildRequest.builder(base, target)
+                .layer("data", data, "/data").created(EPOCH_2026).build(), recording);
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+        ImageManifest manifest = (ImageManifest) registry.getManifest(result.image());
+        Descriptor baseLayer = manifest.layers().get(0);
+        Descriptor dataLayer = manifest.layers().get(1);
+        Map<String, List<RecordingListener.Event>> byTask = recording.byTask();
+        assertEquals(byTask.keySet().toString(), Set.of("copy " + baseLayer.digest().shortForm(),
+                "push data"), byTask.keySet());
+        RecordingListener.assertTransfer("copy base layer", byTask.get("copy " + baseLayer.digest().shortForm()),
+                baseLayer.size(), elapsedMillis);
+        RecordingListener.assertTransfer("push data", byTask.get("push data"), dataLayer.size(), elapsedMillis);
+        assertTrue("a 4 MiB layer shows progress on the way: " + byTask.get("push data"), byTask.get("push data")
+                .stream().anyMatch(e -> e.done() > 0 && e.done() < dataLayer.size()));
+
+        RecordingListener again = new RecordingListener();
+        BakeResult rebuilt = new LayerBaker(registry).bake(LayerBuildRequest.builder(base, target)
+                .layer("data", data, "/data").created(EPOCH_2026).build(), again);
+        assertEquals(result.image().digest(), rebuilt.image().digest());
+        assertEquals("nothing pushed, nothing reported", List.of(), again.events);
     }
 
     private List<TarArchiveEntry> entries(ImageReference ref, Descriptor layer) throws IOException {
