@@ -81,6 +81,8 @@ public final class LayerWalker {
             while (uncompressed.read(sink) >= 0) {
                 // drain the tar padding and the compressor's trailer, so the checksum is verified and counted
             }
+            // the end, so that a terminal drops the layer's bar rather than leaving it part-way until the scan ends
+            progress.progress("layer " + (index + 1), compressed.count, compressed.count);
             return stats.plus(entries, compressed.count, uncompressed.count);
         } catch (LayerLimitException e) {
             throw e.toEngineException();

@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.testing.RecordingListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +48,26 @@ public class LayerWalkerTest {
         Map<String, String> out = new LinkedHashMap<>();
         view.files().forEach(c -> out.put(c.file().path(), c.value()));
         return out;
+    }
+
+    @Test
+    public void eachLayersProgressEndsWithTheLayerDoneSoNoBarIsLeftPartWay() {
+        TarBuilder many = new TarBuilder();
+        for (int i = 0; i < 2100; i++) {
+            many.file("app/f" + i, "x");
+        }
+        byte[] first = many.gzip();
+        byte[] second = new TarBuilder().file("etc/a", "a").gzip();
+        RecordingListener listener = new RecordingListener();
+        new LayerWalker(DecompressionLimits.DEFAULT, listener).walk(List.of(Layer.ofBytes("many", first),
+                Layer.ofBytes("one", second)), TEXT);
+        Map<String, List<RecordingListener.Event>> byTask = listener.byTask();
+        assertEquals(List.of("layer 1", "layer 2"), List.copyOf(byTask.keySet()));
+        assertTrue("2100 entries report on the way: " + byTask, byTask.get("layer 1").size() > 1);
+        assertEquals(new RecordingListener.Event("layer 1", first.length, first.length), byTask.get("layer 1")
+                .get(byTask.get("layer 1").size() - 1));
+        assertEquals(List.of(new RecordingListener.Event("layer 2", second.length, second.length)),
+                byTask.get("layer 2"));
     }
 
     @Test
