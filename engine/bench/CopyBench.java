@@ -1,3 +1,4 @@
+import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.image.Descriptor;
 import io.jenkins.plugins.immutable.image.ImageManifest;
 import io.jenkins.plugins.immutable.image.ImageReference;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Times ImageCopier against `skopeo copy` on the same images in the same run, and reports the heap it used.
@@ -102,10 +104,24 @@ public class CopyBench {
         }
     }
 
+    /** Takes the progress a terminal would draw, so the copies pay for counting their bytes as the CLI's do. */
+    static final AtomicLong PROGRESS_EVENTS = new AtomicLong();
+    static final ProgressListener WATCHER = new ProgressListener() {
+        @Override
+        public void line(String line) {
+        }
+
+        @Override
+        public void progress(String task, long done, long total) {
+            PROGRESS_EVENTS.incrementAndGet();
+        }
+    };
+
     static double ours(ImageReference source, ImageReference target, String expect) {
         settle();
         long t = System.nanoTime();
-        CopyResult r = new ImageCopier(CLIENT).withParallelism(Integer.getInteger("parallelism", 6)).copy(source, target);
+        CopyResult r = new ImageCopier(CLIENT).withParallelism(Integer.getInteger("parallelism", 6))
+                .withListener(WATCHER).copy(source, target);
         double s = (System.nanoTime() - t) / 1e9;
         if (!r.digest().equals(source.digest())) {
             throw new IllegalStateException("copied the wrong digest");
@@ -193,7 +209,9 @@ public class CopyBench {
         double sx = Math.min(sx1, skopeo(large2, freshTarget(r2)));
         long cpu0 = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+        long events0 = PROGRESS_EVENTS.get();
         double px = Math.min(px1, ours(large, freshTarget(r2), "cross-registry 500 MB"));
+        long events = PROGRESS_EVENTS.get() - events0;
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() - cpu0;
         long crossHeap = peakHeapMb();
@@ -205,7 +223,7 @@ public class CopyBench {
         row("cross-registry copy, 500 MB (best of 2)", px, sx);
         System.out.printf("promotion time 500 MB / 10 MB: %.2f (flat = 1)%n", p500 / p10);
         System.out.printf("cross-registry throughput: ours %.0f MB/s, skopeo %.0f MB/s; CPU of this JVM during"
-                + " its copy %.2f s%n", 500 / px, 500 / sx, cpu / 1e9);
+                + " its copy %.2f s, with %d progress events reported%n", 500 / px, 500 / sx, cpu / 1e9, events);
         System.out.printf("peak heap used (of -Xmx%d MB): promotions %d MB, cross-registry copy %d MB%n",
                 Runtime.getRuntime().maxMemory() / (1024 * 1024), promoteHeap, crossHeap);
         System.out.println("goals: promotion ratio <= 0.50 and flat in size; cross-registry ratio <= 1.00;"
