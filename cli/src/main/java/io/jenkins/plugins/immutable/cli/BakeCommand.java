@@ -89,8 +89,13 @@ final class BakeCommand extends EngineCommand {
     @Option(names = "--pull", description = "Always pull the base images.")
     boolean pull;
 
-    @Option(names = "--no-cache", description = "Build every step afresh.")
+    @Option(names = "--no-cache", description = "Build every step (daemonless: every layer) afresh.")
     boolean noCache;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Daemonless: where built layers are kept between runs, so that unchanged ones are not built"
+                    + " again (default: $XDG_CACHE_HOME/immutable/layers, else ~/.cache/immutable/layers).")
+    Path cacheDir;
 
     @Option(names = "--source-repository", paramLabel = "URI",
             description = "Where the code came from (default: the context's git remote, when there is one).")
@@ -141,6 +146,10 @@ final class BakeCommand extends EngineCommand {
             throw EngineException.badInput("give the build context directory (a Docker engine build), or --layer"
                     + " SOURCE:/PATH for a daemonless one");
         }
+        if (cacheDir != null) {
+            throw EngineException.badInput("--cache-dir is for daemonless builds (--layer); the Docker engine keeps its"
+                    + " own build cache (--no-cache builds without it)");
+        }
         Path dir = session.path(context);
         if (!Files.isDirectory(dir)) {
             throw EngineException.badInput("the build context " + dir + " is not a directory");
@@ -166,14 +175,20 @@ final class BakeCommand extends EngineCommand {
     }
 
     private BakeResult daemonless(Session session, ImageReference ref, boolean tagged) throws InterruptedException {
-        if (context != null || dockerfile != null || !buildArgs.isEmpty() || target != null || pull || noCache) {
-            throw EngineException.badInput("CONTEXT, --dockerfile, --build-arg, --target, --pull and --no-cache are for"
-                    + " Docker engine builds; a daemonless build (--layer) takes --from, --cmd, --entrypoint, --env,"
-                    + " --workdir, --user, --expose and --label");
+        if (context != null || dockerfile != null || !buildArgs.isEmpty() || target != null || pull) {
+            throw EngineException.badInput("CONTEXT, --dockerfile, --build-arg, --target and --pull are for Docker"
+                    + " engine builds; a daemonless build (--layer) takes --from, --cmd, --entrypoint, --env,"
+                    + " --workdir, --user, --expose, --label, --cache-dir and --no-cache");
+        }
+        if (noCache && cacheDir != null) {
+            throw EngineException.badInput("--no-cache builds every layer afresh without a cache; leave out"
+                    + " --cache-dir " + cacheDir + ", or --no-cache");
         }
         LayerBuildRequest.Builder request = LayerBuildRequest.builder(from == null ? null : ImageReference.parse(from),
                 ref).source(source(session.path(Path.of(".")))).invocation(Invocation.cli(Main.Version.version()))
-                .created(LayerBuildRequest.sourceDateEpoch(session.env()));
+                .created(LayerBuildRequest.sourceDateEpoch(session.env()))
+                .cacheDirectory(noCache ? null : cacheDir != null ? session.path(cacheDir)
+                        : session.cacheDirectory().resolve("layers"));
         if (!tagged) {
             request.tag(null);
         }

@@ -55,19 +55,68 @@ public class BakeCommandTest {
         String repository = Stacks.registry() + "/" + Stacks.unique("cli-bake");
         String[] args = {"bake", "--layer", "rootfs:/", "--cmd", "/bin/busybox,httpd,-f", "--env", "MODE=demo",
             "-t", repository + ":1.0", "--json"};
-        CliRun first = CliRun.run(dir, Map.of(), args);
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", dir.resolve("xdg").toString());
+        CliRun first = CliRun.run(dir, env, args);
         assertEquals(first.toString(), 0, first.exitCode());
         JsonNode result = Output.JSON.readTree(first.out());
         assertTrue(result.toString(), result.get("image").asText().startsWith(repository + ":1.0@sha256:"));
         assertEquals(io.jenkins.plugins.immutable.bake.Provenance.LAYER_BUILD_TYPE, result.at(
                 "/provenance/predicate/buildDefinition/buildType").asText());
         Files.setLastModifiedTime(root.resolve("index.html"), java.nio.file.attribute.FileTime.fromMillis(0));
-        CliRun second = CliRun.run(dir, Map.of(), args);
+        CliRun second = CliRun.run(dir, env, args);
         assertEquals(second.toString(), 0, second.exitCode());
         assertEquals("the same inputs bake the same digest", result.get("digest"),
                 Output.JSON.readTree(second.out()).get("digest"));
         CliRun mixed = CliRun.run(dir, Map.of(), "bake", ".", "--layer", "rootfs:/", "-t", repository + ":1.1");
         assertEquals(mixed.toString(), 2, mixed.exitCode());
+    }
+
+    @Test
+    public void aSecondDaemonlessBakeOfUnchangedInputsTakesItsLayersFromTheCacheAndPushesNone() throws Exception {
+        Path dir = tmp.getRoot().toPath();
+        Files.writeString(Files.createDirectories(dir.resolve("site")).resolve("index.html"), "hello\n");
+        Files.writeString(Files.createDirectories(dir.resolve("conf")).resolve("httpd.conf"), "H:/www\n");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", dir.resolve("xdg").toString());
+        String repository = Stacks.registry() + "/" + Stacks.unique("cli-bake");
+        String[] args = {"bake", "--layer", "site:/www", "--layer", "conf:/etc", "-t", repository + ":1.0", "--json"};
+
+        CliRun first = CliRun.run(dir, env, args);
+        assertEquals(first.toString(), 0, first.exitCode());
+        assertEquals(2, Output.JSON.readTree(first.out()).get("layersPushed").asInt());
+        Path cache = dir.resolve("xdg/immutable/layers");
+        try (var files = Files.list(cache)) {
+            assertEquals("each layer kept in the cache under XDG_CACHE_HOME", 2, files.filter(f -> f.toString()
+                    .endsWith(".tar.gz")).count());
+        }
+
+        CliRun second = CliRun.run(dir, env, args);
+        assertEquals(second.toString(), 0, second.exitCode());
+        JsonNode again = Output.JSON.readTree(second.out());
+        assertEquals(Output.JSON.readTree(first.out()).get("digest"), again.get("digest"));
+        assertEquals("nothing pushed again: " + second, 0, again.get("layersPushed").asInt());
+        assertEquals("neither layer built again: " + second.err(), 2, second.err().lines()
+                .filter(l -> l.contains("unchanged, from the cache")).count());
+
+        Files.writeString(dir.resolve("site/index.html"), "hello again\n");
+        CliRun changed = CliRun.run(dir, env, "bake", "--layer", "site:/www", "--layer", "conf:/etc", "-t",
+                repository + ":1.1", "--json", "--cache-dir", "elsewhere");
+        assertEquals(changed.toString(), 0, changed.exitCode());
+        assertEquals("only the changed layer is pushed", 1, Output.JSON.readTree(changed.out()).get("layersPushed")
+                .asInt());
+        assertTrue("--cache-dir chooses the cache: " + changed.err(), Files.isDirectory(dir.resolve("elsewhere")));
+        assertEquals(changed.err(), 0, changed.err().lines().filter(l -> l.contains("from the cache")).count());
+
+        CliRun fresh = CliRun.run(dir, env, "bake", "--layer", "site:/www", "--layer", "conf:/etc", "-t",
+                repository + ":1.0", "--no-cache");
+        assertEquals(fresh.toString(), 0, fresh.exitCode());
+        assertTrue("--no-cache builds every layer afresh: " + fresh.err(), fresh.err().lines()
+                .noneMatch(l -> l.contains("from the cache")));
+        CliRun both = CliRun.run(dir, env, "bake", "--layer", "site:/www", "-t", repository + ":1.0", "--no-cache",
+                "--cache-dir", "elsewhere");
+        assertEquals(both.toString(), 2, both.exitCode());
+        CliRun docker = CliRun.run(dir, env, "bake", ".", "-t", repository + ":1.0", "--cache-dir", "elsewhere");
+        assertEquals(docker.toString(), 2, docker.exitCode());
+        assertTrue(docker.err(), docker.err().contains("--cache-dir is for daemonless builds"));
     }
 
     @Test
