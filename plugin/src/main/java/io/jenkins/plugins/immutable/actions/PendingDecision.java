@@ -63,6 +63,11 @@ public final class PendingDecision {
         return kind;
     }
 
+    /** An approval (Abort rejects it) rather than a Marginal verdict (Abort rolls the canary back). */
+    public boolean isApproval() {
+        return kind == Kind.APPROVAL;
+    }
+
     public String getQuestion() {
         return question;
     }

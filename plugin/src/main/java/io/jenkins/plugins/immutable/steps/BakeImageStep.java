@@ -6,11 +6,13 @@ import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Computer;
+import hudson.model.Item;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.slaves.WorkspaceList;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.actions.ProvenanceAction;
 import io.jenkins.plugins.immutable.bake.BakeResult;
@@ -39,11 +41,13 @@ import java.util.Set;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code bakeImage}: builds an image once on the agent (on its Docker engine from a Dockerfile, or daemonless from
@@ -268,8 +272,24 @@ public final class BakeImageStep extends Step {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
+    /**
+     * A list argument: as Pipeline gives it, or as the Snippet Generator's text area does (one entry per line).
+     * Null when empty, so that an unset argument stays out of generated snippets.
+     */
     static List<String> list(List<String> l) {
-        return l == null || l.isEmpty() ? null : new ArrayList<>(l);
+        List<String> entries = new ArrayList<>();
+        if (l != null) {
+            for (String e : l) {
+                if (e != null) {
+                    for (String line : e.split("\\r?\\n")) {
+                        if (!line.isBlank()) {
+                            entries.add(line.strip());
+                        }
+                    }
+                }
+            }
+        }
+        return entries.isEmpty() ? null : entries;
     }
 
     @Override
@@ -490,11 +510,20 @@ public final class BakeImageStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
 
         @Override
         public String getFunctionName() {
             return "bakeImage";
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+            checkConfigure(item);
+            if (value != null && value.contains("@")) {
+                return FormValidation.error(Messages.BakeImageStep_NoDigest());
+            }
+            return checkImage(value, false);
         }
 
         @NonNull

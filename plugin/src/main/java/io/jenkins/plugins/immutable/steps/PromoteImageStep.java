@@ -3,7 +3,9 @@ package io.jenkins.plugins.immutable.steps;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
+import hudson.util.FormValidation;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.Strategy;
@@ -15,10 +17,14 @@ import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code promoteImage image: ref, to: 'prod'}: moves the very same digest into an environment behind its gates
@@ -117,11 +123,23 @@ public final class PromoteImageStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
 
         @Override
         public String getFunctionName() {
             return "promoteImage";
+        }
+
+        /** The strategy drop-down's first choice, the environment's own strategy, is no argument. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            return super.newInstance(req, withoutEmptyChoice(formData, "strategy"));
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+            checkConfigure(item);
+            return checkImage(value, true);
         }
 
         @NonNull

@@ -3,7 +3,9 @@ package io.jenkins.plugins.immutable.steps;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Run;
+import hudson.util.FormValidation;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.Strategy;
@@ -14,10 +16,14 @@ import java.util.Set;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
 
 /**
  * {@code rollbackImage environment: 'prod'}: returns an environment to its previous known-good digest from the ledger
@@ -98,11 +104,17 @@ public final class RollbackImageStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
 
         @Override
         public String getFunctionName() {
             return "rollbackImage";
+        }
+
+        /** The strategy drop-down's first choice, the environment's own strategy, is no argument. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            return super.newInstance(req, withoutEmptyChoice(formData, "strategy"));
         }
 
         @NonNull
@@ -114,6 +126,20 @@ public final class RollbackImageStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class, FlowNode.class);
+        }
+
+        @POST
+        public FormValidation doCheckTo(@AncestorInPath Item item, @QueryParameter String value) {
+            checkConfigure(item);
+            if (value == null || value.isBlank() || value.contains("${")) {
+                return FormValidation.ok();
+            }
+            try {
+                Digest.parse(value.strip());
+                return FormValidation.ok();
+            } catch (EngineException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         /** "prod to sha256:1234abcd (blueGreen)". */

@@ -5,12 +5,14 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Computer;
+import hudson.model.Item;
 import hudson.model.Node;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import hudson.slaves.WorkspaceList;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.actions.ScanReportAction;
@@ -39,11 +41,13 @@ import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code scanImage}: catalogs an image's packages on the agent (layers streamed from the registry, nothing on disk),
@@ -56,7 +60,7 @@ public final class ScanImageStep extends Step {
     private final String image;
     private String database;
     private String failOn;
-    private Boolean failOnFixableOnly;
+    private boolean failOnFixableOnly;
     private List<String> ignore;
     private String platform;
     private boolean attest;
@@ -90,12 +94,13 @@ public final class ScanImageStep extends Step {
         this.failOn = BakeImageStep.blank(failOn);
     }
 
-    public Boolean getFailOnFixableOnly() {
+    /** Only findings with a fixed version count (also when the configuration counts every finding). */
+    public boolean isFailOnFixableOnly() {
         return failOnFixableOnly;
     }
 
     @DataBoundSetter
-    public void setFailOnFixableOnly(Boolean failOnFixableOnly) {
+    public void setFailOnFixableOnly(boolean failOnFixableOnly) {
         this.failOnFixableOnly = failOnFixableOnly;
     }
 
@@ -160,7 +165,7 @@ public final class ScanImageStep extends Step {
         try {
             ScanConfig scan = new ScanConfig(database != null ? database : s.database(),
                     failOn != null ? failOn : s.failOn(),
-                    failOnFixableOnly != null ? failOnFixableOnly : s.failOnFixableOnly(), ignores);
+                    failOnFixableOnly || s.failOnFixableOnly(), ignores);
             return new DeliveryConfig(c.registries(), c.signing(), scan, c.environments(), c.analysisTemplates());
         } catch (EngineException e) {
             throw Runs.abort(e);
@@ -289,11 +294,31 @@ public final class ScanImageStep extends Step {
     }
 
     @Extension
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
 
         @Override
         public String getFunctionName() {
             return "scanImage";
+        }
+
+        @POST
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+            checkConfigure(item);
+            return checkImage(value, false);
+        }
+
+        @POST
+        public FormValidation doCheckFailOn(@AncestorInPath Item item, @QueryParameter String value) {
+            checkConfigure(item);
+            if (value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            try {
+                new ScanConfig(null, value, false, null);
+                return FormValidation.ok();
+            } catch (EngineException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         @NonNull

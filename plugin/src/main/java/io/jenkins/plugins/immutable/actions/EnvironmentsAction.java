@@ -1,0 +1,409 @@
+package io.jenkins.plugins.immutable.actions;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Action;
+import hudson.model.Item;
+import hudson.model.Job;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.EnvironmentConfig;
+import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
+import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.deploy.DeploymentState;
+import io.jenkins.plugins.immutable.deploy.Drift;
+import io.jenkins.plugins.immutable.deploy.DriftReport;
+import io.jenkins.plugins.immutable.ledger.LedgerEntry;
+import io.jenkins.plugins.immutable.ledger.LedgerHistory;
+import io.jenkins.plugins.immutable.ledger.LedgerJournal;
+import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import jenkins.model.TransientActionFactory;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * A job's Environments page: for each configured environment, what is live (from its ledger in the registry), its
+ * history, a deployment under way, and, on request, drift (does what runs match what the ledger says is live?).
+ * Ledgers are read at most every 30 seconds per job; drift is checked only when someone asks (it talks to the
+ * targets and routers).
+ */
+@ExportedBean
+public final class EnvironmentsAction implements Action {
+
+    private static final Duration FRESH = Duration.ofSeconds(30);
+    private static final int HISTORY = 25;
+    private static final Map<String, Snapshot> SNAPSHOTS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, DriftRow>> DRIFT = new ConcurrentHashMap<>();
+
+    private final Job<?, ?> job;
+
+    EnvironmentsAction(Job<?, ?> job) {
+        this.job = job;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-environment";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.EnvironmentsAction_DisplayName();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "immutable-environments";
+    }
+
+    public Job<?, ?> getJob() {
+        return job;
+    }
+
+    /** Each environment in promotion order, as its ledger says. */
+    @Exported(inline = true)
+    public List<EnvironmentRow> getEnvironments() {
+        String key = job.getFullName();
+        Snapshot s = SNAPSHOTS.get(key);
+        if (s == null || System.currentTimeMillis() - s.taken > FRESH.toMillis()) {
+            s = new Snapshot(System.currentTimeMillis(), read());
+            SNAPSHOTS.put(key, s);
+        }
+        Map<String, DriftRow> drift = DRIFT.getOrDefault(key, Map.of());
+        List<EnvironmentRow> rows = new ArrayList<>();
+        for (EnvironmentRow r : s.rows) {
+            rows.add(r.withDrift(drift.get(r.name)));
+        }
+        return rows;
+    }
+
+    /** Reads the ledgers again now. */
+    @POST
+    public HttpResponse doRefresh() {
+        job.checkPermission(Item.READ);
+        SNAPSHOTS.remove(job.getFullName());
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Compares what runs in each environment with its ledger's live digest. */
+    @POST
+    public HttpResponse doCheckDrift() {
+        job.checkPermission(Item.BUILD);
+        Map<String, DriftRow> results = new ConcurrentHashMap<>();
+        DeliveryConfig config;
+        try {
+            config = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        } catch (EngineException e) {
+            return HttpResponses.errorWithoutStack(400, e.getMessage());
+        }
+        try (Wiring w = wiring(config)) {
+            for (EnvironmentConfig e : config.environments()) {
+                results.put(e.name(), drift(w, e));
+            }
+        }
+        DRIFT.put(job.getFullName(), results);
+        return HttpResponses.redirectToDot();
+    }
+
+    private Wiring wiring(DeliveryConfig config) {
+        return Wiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
+                .registryRetries(2, Duration.ofMillis(200)).build();
+    }
+
+    private static DriftRow drift(Wiring w, EnvironmentConfig e) {
+        long now = System.currentTimeMillis();
+        try {
+            LedgerLocation where = w.ledgerLocation(e.name());
+            LedgerHistory history = w.ledger().read(where);
+            if (history.live().isEmpty()) {
+                return new DriftRow(true, Messages.EnvironmentsAction_NothingLive(e.name()), List.of(), now);
+            }
+            DeploymentState state = history.deployment() == null ? null
+                    : new LedgerJournal(w.ledger(), where, ProgressListener.NONE).load(e.name()).orElse(null);
+            DriftReport report = Drift.check(w.target(e.name()), w.router(e.name()), e.name(), history.live().get(),
+                    e.replicas(), state);
+            return new DriftRow(report.isClean(), report.summary(),
+                    report.differences().stream().map(DriftReport.Difference::toString).toList(), now);
+        } catch (EngineException x) {
+            return new DriftRow(false, x.getMessage(), List.of(), now);
+        }
+    }
+
+    private List<EnvironmentRow> read() {
+        DeliveryConfig config;
+        try {
+            config = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        } catch (EngineException e) {
+            return List.of(EnvironmentRow.problem("-", null, e.getMessage()));
+        }
+        List<EnvironmentRow> rows = new ArrayList<>();
+        try (Wiring w = wiring(config)) {
+            for (EnvironmentConfig e : config.environments()) {
+                rows.add(row(w, e));
+            }
+        }
+        return rows;
+    }
+
+    private static EnvironmentRow row(Wiring w, EnvironmentConfig e) {
+        LedgerLocation where = w.ledgerLocation(e.name());
+        try {
+            LedgerHistory history = w.ledger().read(where);
+            Optional<LedgerEntry> live = history.liveEntry();
+            String deployment = null;
+            if (history.deployment() != null) {
+                deployment = new LedgerJournal(w.ledger(), where, ProgressListener.NONE).load(e.name())
+                        .map(d -> d.phase() + " " + d.strategy() + " of " + d.to().shortForm()
+                                + (d.message() == null ? "" : ": " + d.message()))
+                        .orElse(null);
+            }
+            List<EntryRow> entries = new ArrayList<>();
+            List<LedgerEntry> all = history.entries();
+            for (int i = all.size() - 1; i >= 0 && entries.size() < HISTORY; i--) {
+                entries.add(new EntryRow(all.get(i)));
+            }
+            return new EnvironmentRow(e.name(), where.repository().toString(),
+                    live.map(x -> x.digest().toString()).orElse(null),
+                    live.map(x -> where.repository().digest(x.digest()).toString()).orElse(null),
+                    live.map(x -> x.time().toString()).orElse(null), live.map(LedgerEntry::actor).orElse(null),
+                    all.size(), deployment, entries, null, null);
+        } catch (EngineException x) {
+            return EnvironmentRow.problem(e.name(), where.repository().toString(), x.getMessage());
+        }
+    }
+
+    private record Snapshot(long taken, List<EnvironmentRow> rows) {
+    }
+
+    /** One environment on the page and in the REST API. */
+    @ExportedBean(defaultVisibility = 2)
+    public static final class EnvironmentRow {
+
+        private final String name;
+        private final String repository;
+        private final String live;
+        private final String liveReference;
+        private final String since;
+        private final String by;
+        private final int entries;
+        private final String deployment;
+        private final List<EntryRow> history;
+        private final String problem;
+        private final DriftRow drift;
+
+        EnvironmentRow(String name, String repository, String live, String liveReference, String since, String by,
+                int entries, String deployment, List<EntryRow> history, String problem, DriftRow drift) {
+            this.name = name;
+            this.repository = repository;
+            this.live = live;
+            this.liveReference = liveReference;
+            this.since = since;
+            this.by = by;
+            this.entries = entries;
+            this.deployment = deployment;
+            this.history = history;
+            this.problem = problem;
+            this.drift = drift;
+        }
+
+        static EnvironmentRow problem(String name, String repository, String problem) {
+            return new EnvironmentRow(name, repository, null, null, null, null, 0, null, List.of(), problem, null);
+        }
+
+        EnvironmentRow withDrift(DriftRow d) {
+            return new EnvironmentRow(name, repository, live, liveReference, since, by, entries, deployment, history,
+                    problem, d);
+        }
+
+        @Exported
+        public String getName() {
+            return name;
+        }
+
+        @Exported
+        public String getRepository() {
+            return repository;
+        }
+
+        /** The live digest, {@code sha256:...}, or null when nothing is live. */
+        @Exported
+        public String getLive() {
+            return live;
+        }
+
+        @Exported
+        public String getLiveReference() {
+            return liveReference;
+        }
+
+        @Exported
+        public String getSince() {
+            return since;
+        }
+
+        @Exported
+        public String getBy() {
+            return by;
+        }
+
+        @Exported
+        public int getEntries() {
+            return entries;
+        }
+
+        /** A deployment under way (phase, strategy, digest), or null. */
+        @Exported
+        public String getDeployment() {
+            return deployment;
+        }
+
+        @Exported(inline = true)
+        public List<EntryRow> getHistory() {
+            return history;
+        }
+
+        /** Why the ledger could not be read, or null. */
+        @Exported
+        public String getProblem() {
+            return problem;
+        }
+
+        @Exported(inline = true)
+        public DriftRow getDrift() {
+            return drift;
+        }
+    }
+
+    /** One ledger entry. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class EntryRow {
+
+        private final LedgerEntry e;
+
+        EntryRow(LedgerEntry e) {
+            this.e = e;
+        }
+
+        @Exported
+        public int getSequence() {
+            return e.sequence();
+        }
+
+        @Exported
+        public String getAction() {
+            return e.action().name();
+        }
+
+        @Exported
+        public String getDigest() {
+            return e.digest().toString();
+        }
+
+        public String getShortDigest() {
+            return e.digest().shortForm();
+        }
+
+        @Exported
+        public String getOutcome() {
+            return e.outcome().name();
+        }
+
+        @Exported
+        public String getActor() {
+            return e.actor();
+        }
+
+        /** The run that did it, as recorded (a Jenkins run's URL, a CLI invocation). */
+        @Exported
+        public String getRun() {
+            return e.run();
+        }
+
+        /** The run as a link, only when it is a web address. */
+        public String getRunLink() {
+            String r = e.run();
+            return r != null && (r.startsWith("https://") || r.startsWith("http://")) ? r : null;
+        }
+
+        @Exported
+        public String getTime() {
+            return e.time().toString();
+        }
+
+        @Exported
+        public String getReason() {
+            return e.reason();
+        }
+
+        @Exported
+        public boolean isForced() {
+            return e.forced();
+        }
+    }
+
+    /** The last drift check of an environment. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class DriftRow {
+
+        private final boolean clean;
+        private final String summary;
+        private final List<String> differences;
+        private final long checked;
+
+        DriftRow(boolean clean, String summary, List<String> differences, long checked) {
+            this.clean = clean;
+            this.summary = summary;
+            this.differences = differences;
+            this.checked = checked;
+        }
+
+        @Exported
+        public boolean isClean() {
+            return clean;
+        }
+
+        @Exported
+        public String getSummary() {
+            return summary;
+        }
+
+        @Exported
+        public List<String> getDifferences() {
+            return differences;
+        }
+
+        @Exported
+        public long getChecked() {
+            return checked;
+        }
+    }
+
+    /** Adds the page to every job while environments are configured. */
+    @Extension
+    public static final class Factory extends TransientActionFactory<Job> {
+
+        @Override
+        public Class<Job> type() {
+            return Job.class;
+        }
+
+        @NonNull
+        @Override
+        public Collection<? extends Action> createFor(@NonNull Job target) {
+            return ImmutableDeliveryConfiguration.get().getEnvironments().isEmpty() ? List.of()
+                    : List.of(new EnvironmentsAction(target));
+        }
+    }
+}
