@@ -1,0 +1,207 @@
+package io.jenkins.plugins.immutable.config;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import hudson.util.Secret;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.testing.Fixtures;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.junit.Rule;
+import org.junit.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+
+public class ImmutableDeliveryConfigurationTest {
+
+    @Rule
+    public JenkinsRule r = new JenkinsRule();
+
+    /** Every kind of every section, as an administrator would fill the page in. */
+    static void configureEverything(String publicKey) {
+        ImmutableDeliveryConfiguration c = ImmutableDeliveryConfiguration.get();
+        RegistryEntry registry = new RegistryEntry("registry.example.com:5000");
+        registry.setCredentialsId("registry-login");
+        RegistryEntry cache = new RegistryEntry("cache.internal:5000");
+        cache.setInsecure(true);
+        c.setRegistries(List.of(registry, cache));
+
+        SigningKeyEntry key = new SigningKeyEntry("release", "release-key");
+        key.setPasswordCredentialsId("release-password");
+        SigningSettings signing = new SigningSettings();
+        signing.setKeys(List.of(key));
+        signing.setTrustedKeys(List.of(new TrustedKeyEntry("release", publicKey)));
+        c.setSigning(signing);
+
+        ScanSettings scan = new ScanSettings();
+        scan.setDatabase("/var/lib/osv");
+        scan.setFailOn("medium");
+        scan.setFailOnFixableOnly(true);
+        IgnoreEntry ignore = new IgnoreEntry("CVE-2024-0001", "not reachable from the service");
+        ignore.setPackageName("openssl");
+        ignore.setExpires("2027-01-31");
+        scan.setIgnore(List.of(ignore));
+        c.setScan(scan);
+
+        DockerTarget docker = new DockerTarget("24100-24199");
+        docker.setHost("unix:///var/run/docker.sock");
+        docker.setHealthCheck("/health");
+        EnvironmentEntry dev = new EnvironmentEntry("dev", "registry.example.com:5000/team/app");
+        dev.setReplicas(2);
+        dev.setTarget(docker);
+        dev.setRouter(new HaproxyRouter("/run/haproxy/admin.sock"));
+        RollingStrategy rolling = new RollingStrategy();
+        rolling.setBatch(1);
+        dev.setStrategy(rolling);
+
+        EnvironmentEntry staging = new EnvironmentEntry("staging", "registry.example.com:5000/team/app");
+        staging.setTarget(new SwarmTarget("24200-24799"));
+        BlueGreenStrategy blueGreen = new BlueGreenStrategy();
+        blueGreen.setRetention("5m");
+        staging.setStrategy(blueGreen);
+        Gates stagingGates = new Gates();
+        stagingGates.setSignedBy(List.of("release"));
+        stagingGates.setScanMaxAge("24h");
+        staging.setGates(stagingGates);
+
+        KubernetesTarget kubernetes = new KubernetesTarget(8080);
+        kubernetes.setNamespace("apps");
+        EnvironmentEntry prod = new EnvironmentEntry("prod", "registry.example.com:5000/team/app-prod");
+        prod.setTarget(kubernetes);
+        prod.setRouter(new KubernetesRouter());
+        CanaryStrategy canary = new CanaryStrategy();
+        canary.setSteps(List.of(5, 25, 50));
+        canary.setPause("60s");
+        canary.setAnalysis("default");
+        prod.setStrategy(canary);
+        Gates prodGates = new Gates();
+        prodGates.setApproval(true);
+        prodGates.setFromPrevious(true);
+        ProvenanceRequirement provenance = new ProvenanceRequirement();
+        provenance.setBuilderIds(List.of("https://jenkins.example.com/*"));
+        provenance.setSourceRepositories(List.of("https://github.com/org/app.git"));
+        prodGates.setProvenance(provenance);
+        prod.setGates(prodGates);
+        c.setEnvironments(List.of(dev, staging, prod));
+
+        AnalysisTemplateEntry template = new AnalysisTemplateEntry("default");
+        template.setSource(new PrometheusMetrics("http://127.0.0.1:5107"));
+        template.setMinimumPoints(50);
+        template.setConfidence(0.98);
+        Thresholds thresholds = new Thresholds();
+        thresholds.setPass(95.0);
+        thresholds.setMarginal(75.0);
+        template.setThresholds(thresholds);
+        template.setGroups(List.of(new GroupWeight("errors", 70), new GroupWeight("latency", 30)));
+        Metric errors = new Metric("error-rate");
+        errors.setGroup("errors");
+        errors.setQuery("sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[1s]))");
+        errors.setDirection("increase");
+        errors.setCritical(true);
+        Metric latency = new Metric("latency");
+        latency.setGroup("latency");
+        latency.setQuery("avg(haproxy_server_response_time_average_seconds{${scope}})");
+        latency.setDirection("increase");
+        latency.setMustHaveData(true);
+        template.setMetrics(List.of(errors, latency));
+        c.setAnalysisTemplates(List.of(template));
+    }
+
+    private static String publicKey() {
+        try (SigningKey key = SigningKey.generate()) {
+            return key.publicKey().toPem();
+        }
+    }
+
+    @Test
+    public void theConfigurationPageKeepsEverySectionAsTheEngineReadsIt() throws Exception {
+        configureEverything(publicKey());
+        DeliveryConfig before = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        assertEquals(3, before.environments().size());
+        assertEquals(new StrategyConfig.Canary(List.of(5, 25, 50), "60s", "default", null),
+                before.environment("prod").strategy());
+
+        r.configRoundtrip();
+
+        DeliveryConfig after = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        assertEquals(before, after);
+    }
+
+    @Test
+    public void theConfigurationSurvivesARestartOfItsStorage() throws Exception {
+        configureEverything(publicKey());
+        DeliveryConfig before = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+        ImmutableDeliveryConfiguration reloaded = new ImmutableDeliveryConfiguration();
+        assertEquals(before, reloaded.toDeliveryConfig());
+    }
+
+    @Test
+    public void aGateNamingAnUntrustedKeyIsRefusedWithTheEngineMessage() {
+        configureEverything(publicKey());
+        Gates gates = new Gates();
+        gates.setSignedBy(List.of("qa"));
+        ImmutableDeliveryConfiguration.get().getEnvironments().get(0).setGates(gates);
+        EngineException e = assertThrows(EngineException.class,
+                () -> ImmutableDeliveryConfiguration.get().toDeliveryConfig());
+        assertThat(e.getMessage(), containsString("requires a signature by 'qa', which is not among the trusted"
+                + " keys; add it under signing.trustedKeys"));
+    }
+
+    @Test
+    public void formChecksAskTheEngine() {
+        DockerTarget.DescriptorImpl docker = r.jenkins.getDescriptorByType(DockerTarget.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, docker.doCheckPorts("24100-24199").kind);
+        FormValidation bad = docker.doCheckPorts("24199-24100");
+        assertEquals(FormValidation.Kind.ERROR, bad.kind);
+        assertThat(bad.getMessage(), containsString("is not a port range"));
+
+        CanaryStrategy.DescriptorImpl canary = r.jenkins.getDescriptorByType(CanaryStrategy.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, canary.doCheckSteps("5, 25, 50", "default").kind);
+        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps("5, 60", "default").kind);
+        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps("25, 5", null).kind);
+
+        TrustedKeyEntry.DescriptorImpl trusted = r.jenkins.getDescriptorByType(TrustedKeyEntry.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, trusted.doCheckPublicKey(publicKey()).kind);
+        assertEquals(FormValidation.Kind.ERROR, trusted.doCheckPublicKey("ssh-ed25519 AAAA").kind);
+    }
+
+    @Test
+    public void credentialsDropDownsOfferOnlyTheKindTheFieldNeeds() throws Exception {
+        Fixtures.addCredentials(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "registry-login",
+                "registry", "ci", "s3cret-password"));
+        Fixtures.addCredentials(new StringCredentialsImpl(CredentialsScope.GLOBAL, "release-password", "password",
+                Secret.fromString("key password")));
+        ListBoxModel logins = r.jenkins.getDescriptorByType(RegistryEntry.DescriptorImpl.class)
+                .doFillCredentialsIdItems("");
+        assertEquals(List.of("", "registry-login"), logins.stream().map(o -> o.value).toList());
+        ListBoxModel passwords = r.jenkins.getDescriptorByType(SigningKeyEntry.DescriptorImpl.class)
+                .doFillPasswordCredentialsIdItems("");
+        assertEquals(List.of("", "release-password"), passwords.stream().map(o -> o.value).toList());
+    }
+
+    @Test
+    public void onlyAdministratorsSeeTheCredentialsChoices() throws Exception {
+        r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
+        r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy().grant(Jenkins.READ).everywhere()
+                .to("reader"));
+        Fixtures.addCredentials(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "registry-login",
+                "registry", "ci", "s3cret-password"));
+        try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
+            ListBoxModel logins = r.jenkins.getDescriptorByType(RegistryEntry.DescriptorImpl.class)
+                    .doFillCredentialsIdItems("current");
+            assertEquals(List.of("current"), logins.stream().map(o -> o.value).toList());
+        }
+    }
+}
