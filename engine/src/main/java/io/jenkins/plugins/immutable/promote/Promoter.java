@@ -240,6 +240,32 @@ public final class Promoter {
                 "recorded " + entry.summary()));
     }
 
+    /**
+     * Gives up the unfinished deployment a stopped promotion or rollback left in an environment (its Jenkins build
+     * was aborted, its command interrupted): traffic returns to the digest that was live, the new instances are
+     * removed, and the ledger records the deployment as failed with the reason. Empty when nothing is unfinished.
+     */
+    public Optional<PromotionResult> abandon(String environment, String actor, String run, String reason) {
+        Environment env = order.named(environment);
+        Deployer deployer = deployer(env, run != null ? run : actor);
+        Optional<DeploymentState> current = deployer.current(env.name());
+        if (current.isEmpty() || !current.get().phase().isUnfinished()) {
+            return Optional.empty();
+        }
+        DeploymentState unfinished = current.get();
+        listener.line("abandoning deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
+                + env.name() + " (" + reason + "); returning traffic to what was live");
+        DeploymentState state = deployer.rollback(env.name(), reason);
+        LedgerHistory settled = settle(env, ledger.read(env.location()), actor, run);
+        LedgerEntry entry = settled.last().orElseThrow();
+        String message = "abandoned deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
+                + env.name() + ": " + state.message() + "; recorded as failed (entry #" + entry.sequence() + ")";
+        listener.line(message);
+        return Optional.of(new PromotionResult(PromotionResult.Status.FAILED, env.name(),
+                env.repository().digest(unfinished.to()), settled.live().orElse(null), List.of(), entry, state,
+                message));
+    }
+
     /** The gates an environment applies to a promotion or rollback, in the order they run (approval last). */
     public List<Gate> gates(Environment env, Action action) {
         GatePolicy p = env.gates();

@@ -226,4 +226,48 @@ public class PromotionTest {
         assertTrue(site.running(prod).contains(images.v3));
         assertTrue(promoter.resume(prod.name(), "carol", null).isEmpty());
     }
+
+    @Test
+    public void aPromotionStoppedMidWayIsAbandonedBackToWhatWasLive() throws Exception {
+        Environment first = site.environment("prod", Duration.ZERO, GatePolicy.ORDER_ONLY);
+        int[] ports = site.ports();
+        Environment prod = PromotionProcess.environment(first.name(), first.repository().toString(),
+                site.haproxySocket().toString(), ports[0], ports[1], Duration.ofSeconds(30));
+        Promoter promoter = promoter(prod);
+        promoter.promote(PromotionRequest.of(images.ci(images.v2), prod.name(), "alice", "run-1"));
+        assertTrue(promoter.abandon(prod.name(), "dave", "run-2", "nothing to stop").isEmpty());
+
+        Thread release = new Thread(() -> {
+            try {
+                promoter.promote(PromotionRequest.of(images.ci(images.v3), prod.name(), "bob", "run-3"));
+            } catch (EngineException e) {
+                site.listener.line("stopped: " + e.getMessage());
+            }
+        }, "stopped promotion");
+        release.start();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (new ArrayList<>(site.log).stream().noneMatch(l -> l.startsWith("holding "))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(site.log.toString(), new ArrayList<>(site.log).stream().anyMatch(l -> l.startsWith("holding ")));
+        release.interrupt();
+        release.join(60_000);
+
+        PromotionResult abandoned = promoter.abandon(prod.name(), "dave", "run-3", "the build was aborted")
+                .orElseThrow();
+        assertEquals(PromotionResult.Status.FAILED, abandoned.status());
+        assertEquals(images.v2, abandoned.previous());
+        LedgerHistory history = ledger(prod);
+        LedgerEntry entry = history.last().orElseThrow();
+        assertEquals(images.v3, entry.digest());
+        assertEquals(Outcome.FAILED, entry.outcome());
+        assertTrue(entry.reason(), entry.reason().contains("the build was aborted"));
+        assertEquals(images.v2, history.live().orElseThrow());
+        assertEquals(images.v2, new Ledger(images.client).tagged(prod.location()).orElseThrow());
+        assertTrue(site.running(prod).contains(images.v2));
+        assertTrue(!site.running(prod).contains(images.v3));
+        assertTrue(promoter.abandon(prod.name(), "dave", "run-3", "again").isEmpty());
+        promoter.promote(PromotionRequest.of(images.ci(images.v1), prod.name(), "erin", "run-4"));
+    }
 }
