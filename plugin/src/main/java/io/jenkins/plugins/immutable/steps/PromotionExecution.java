@@ -130,9 +130,11 @@ final class PromotionExecution extends StepExecution {
     private void work(boolean resume) {
         RUNNING.add(this);
         Decisions decisions = null;
+        Run<?, ?> r = null;
+        TaskListener listener = null;
         try {
-            Run<?, ?> r = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
+            r = getContext().get(Run.class);
+            listener = getContext().get(TaskListener.class);
             FlowNode node = getContext().get(FlowNode.class);
             decisions = new Decisions(r, listener, node, operation.approvers());
             PromotionResult result = perform(r, listener, decisions, resume);
@@ -140,8 +142,13 @@ final class PromotionExecution extends StepExecution {
                 finish(r, node, decisions, result);
             }
         } catch (Throwable t) {
-            if (stopped || suspended) {
+            if (suspended) {
+                LOGGER.log(Level.FINE, "promotion suspended for a restart: " + operation.describe(), t);
+            } else if (stopped) {
                 LOGGER.log(Level.FINE, "promotion stopped: " + operation.describe(), t);
+                if (r != null && listener != null) {
+                    abandon(r, listener);
+                }
             } else {
                 fail(t, decisions);
             }
@@ -174,6 +181,27 @@ final class PromotionExecution extends StepExecution {
                 progress.line(Messages.PromotionExecution_StartingOver());
             }
             return operation.perform(promoter, actor, run);
+        }
+    }
+
+    /**
+     * The build was aborted in the middle of a deployment: give it up, so that the environment serves what was live
+     * and is free for the next promotion, and record it as failed, as an aborted rollout does elsewhere.
+     */
+    private void abandon(Run<?, ?> r, TaskListener listener) {
+        Thread.interrupted(); // the stop interrupted this thread; the way back must not be cut short
+        try (Wiring w = Wiring.builder(operation.configure(Runs.config()), JenkinsCredentials.forRun(r))
+                .listener(Runs.progress(listener)).dockerHost(EnvVars.masterEnvVars.get("DOCKER_HOST")).build()) {
+            Optional<PromotionResult> abandoned = w.promoter().abandon(operation.environment(), actor, run,
+                    Messages.PromotionExecution_Aborted(r.getFullDisplayName()));
+            if (abandoned.isPresent()) {
+                PromotionAction.of(r).add(operation.action(), abandoned.get().deployment() == null ? null
+                        : abandoned.get().deployment().strategy(), abandoned.get());
+            }
+        } catch (Exception | LinkageError e) {
+            LOGGER.log(Level.WARNING, "cannot give up the deployment to " + operation.environment() + " that the"
+                    + " aborted " + r.getFullDisplayName() + " left; it still owns the environment until it is"
+                    + " resumed or rolled back", e);
         }
     }
 

@@ -160,6 +160,31 @@ public class PromoteImageStepTest {
         assertTrue(test2.ledger().entries().isEmpty());
     }
 
+    @Test
+    public void anAbortedBuildGivesUpItsCanaryAndTheEnvironmentServesWhatWasLive() throws Exception {
+        environment(null);
+        WorkflowJob p = job("def v1, v2\nnode {\n  " + test2.bake(tmp.getRoot().toPath(), "v1", "1") + "  "
+                + test2.bake(tmp.getRoot().toPath(), "v2", "2") + "}\n"
+                + "promoteImage image: v1, to: 'test2'\n"
+                + "echo 'canary next'\n"
+                + "promoteImage image: v2, to: 'test2', strategy: canary(steps: [50], pause: '5m')\n");
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        Promotions.waitForLogAfter(r, b, "canary next", "holding");
+        b.doStop();
+        r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
+
+        long deadline = System.currentTimeMillis() + 120_000;
+        LedgerEntry last = test2.ledger().last().orElseThrow();
+        while (last.outcome() != Outcome.FAILED && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            last = test2.ledger().last().orElseThrow();
+        }
+        assertEquals(Outcome.FAILED, last.outcome());
+        assertThat(last.reason(), containsString("was aborted"));
+        assertEquals(test2.ledger().entries().get(0).digest(), test2.ledger().live().orElseThrow());
+        assertEquals("version 1", test2.served());
+    }
+
     private static PendingDecision waitForQuestion(WorkflowRun b) throws InterruptedException {
         for (int i = 0; i < 1200; i++) {
             DecisionAction decisions = b.getAction(DecisionAction.class);
