@@ -5,6 +5,7 @@ import io.jenkins.plugins.immutable.ledger.Action;
 import io.jenkins.plugins.immutable.promote.GateResult;
 import io.jenkins.plugins.immutable.promote.PromotionResult;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,7 +100,7 @@ public final class PromotionAction implements RunAction2 {
             this.image = image;
             this.previous = previous;
             this.strategy = strategy;
-            this.gates = List.copyOf(gates);
+            this.gates = new ArrayList<>(gates); // XStream cannot read the JDK's immutable lists back
             this.message = message;
             this.ledgerEntry = ledgerEntry;
             this.deployment = deployment;
