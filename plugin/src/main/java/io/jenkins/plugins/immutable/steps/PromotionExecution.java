@@ -128,6 +128,8 @@ final class PromotionExecution extends StepExecution {
     }
 
     private void work(boolean resume) {
+        // the engine's libraries (Kubernetes client, Jackson modules) find their services through this plugin
+        Thread.currentThread().setContextClassLoader(PromotionExecution.class.getClassLoader());
         RUNNING.add(this);
         Decisions decisions = null;
         Run<?, ?> r = null;

@@ -7,15 +7,20 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import hudson.model.Result;
+import io.jenkins.plugins.immutable.actions.CanaryAnalysisAction;
 import io.jenkins.plugins.immutable.actions.DecisionAction;
 import io.jenkins.plugins.immutable.actions.PendingDecision;
 import io.jenkins.plugins.immutable.actions.PromotionAction;
+import io.jenkins.plugins.immutable.config.AnalysisTemplateEntry;
 import io.jenkins.plugins.immutable.config.Gates;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
+import io.jenkins.plugins.immutable.config.Metric;
+import io.jenkins.plugins.immutable.config.PrometheusMetrics;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.Outcome;
 import io.jenkins.plugins.immutable.testing.Fixtures;
+import io.jenkins.plugins.immutable.testing.Stack;
 import java.net.URL;
 import java.util.List;
 import org.htmlunit.HttpMethod;
@@ -140,6 +145,9 @@ public class PromoteImageStepTest {
         assertNotNull(node);
         assertTrue(PauseAction.isPaused(node));
 
+        HtmlPage decisions = r.createWebClient().getPage(b, "immutable-decisions");
+        assertThat(decisions.asNormalizedText(), containsString(question.getQuestion()));
+
         answer(b, question, "proceed");
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
         r.assertLogContains("Proceed by", b);
@@ -183,6 +191,35 @@ public class PromoteImageStepTest {
         assertThat(last.reason(), containsString("was aborted"));
         assertEquals(test2.ledger().entries().get(0).digest(), test2.ledger().live().orElseThrow());
         assertEquals("version 1", test2.served());
+    }
+
+    @Test
+    public void aJudgedCanaryKeepsItsAnalysisOnTheRun() throws Exception {
+        environment(null);
+        AnalysisTemplateEntry quiet = new AnalysisTemplateEntry("quiet");
+        quiet.setSource(new PrometheusMetrics(Stack.prometheus()));
+        quiet.setMinimumPoints(10);
+        Metric errors = new Metric("error-rate");
+        errors.setQuery("sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[2s]))");
+        errors.setDirection("increase");
+        quiet.setMetrics(List.of(errors));
+        ImmutableDeliveryConfiguration.get().setAnalysisTemplates(List.of(quiet));
+        WorkflowJob p = job("def v1, v2\nnode {\n  " + test2.bake(tmp.getRoot().toPath(), "v1", "1") + "  "
+                + test2.bake(tmp.getRoot().toPath(), "v2", "2") + "}\n"
+                + "promoteImage image: v1, to: 'test2'\n"
+                + "promoteImage image: v2, to: 'test2', strategy: canary(steps: [25], pause: '20s', analysis: 'quiet')\n");
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+
+        CanaryAnalysisAction analysis = b.getAction(CanaryAnalysisAction.class);
+        assertNotNull(analysis);
+        assertEquals("test2", analysis.getEnvironment());
+        assertEquals("PASS", analysis.getVerdict());
+        assertEquals(1, analysis.getJudgements().size());
+        assertEquals("error-rate", analysis.getJudgements().get(0).getMetrics().get(0).getName());
+        HtmlPage page = r.createWebClient().getPage(b, analysis.getUrlName());
+        assertThat(page.asNormalizedText(), containsString("error-rate"));
+        assertThat(page.getWebResponse().getContentAsString(), containsString("data-chart-option"));
+        assertEquals("version 2", test2.served());
     }
 
     private static PendingDecision waitForQuestion(WorkflowRun b) throws InterruptedException {

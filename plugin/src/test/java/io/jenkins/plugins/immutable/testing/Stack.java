@@ -59,6 +59,11 @@ public final class Stack {
         throw new IllegalStateException("the stack's HAProxy has no frontend for " + environment);
     }
 
+    /** The stack's Prometheus, scraping its HAProxy's exporter every second. */
+    public static String prometheus() {
+        return require("IMMUTABLE_PROMETHEUS");
+    }
+
     /** A repository name no other test run uses. */
     public static String uniqueRepository(String prefix) {
         return prefix + "/" + Long.toString(System.nanoTime(), 36) + Long.toString((long) (Math.random() * 1e9), 36);
