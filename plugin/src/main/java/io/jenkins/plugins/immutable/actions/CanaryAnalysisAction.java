@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jenkins.model.RunAction2;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -25,7 +24,7 @@ import org.kohsuke.stapler.verb.GET;
  * of each metric over the judgements. Kept as the engine's report JSON, updated after every judgement.
  */
 @ExportedBean
-public final class CanaryAnalysisAction implements RunAction2 {
+public final class CanaryAnalysisAction extends RunAttachedAction {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,7 +32,6 @@ public final class CanaryAnalysisAction implements RunAction2 {
     private final String deployment;
     private volatile String report;
     private transient volatile CanaryReport parsed;
-    private transient Run<?, ?> run;
 
     CanaryAnalysisAction(String environment, String deployment) {
         this.environment = environment;
@@ -70,20 +68,6 @@ public final class CanaryAnalysisAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return "immutable-canary-" + deployment.replaceAll("[^A-Za-z0-9_-]", "_");
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
     }
 
     @Exported

@@ -4,7 +4,6 @@ import hudson.model.Run;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import jenkins.model.RunAction2;
 
 /**
  * What a run waits for people to decide, as the {@code input} step's action does: approvals of promotions and
@@ -12,10 +11,9 @@ import jenkins.model.RunAction2;
  * {@code <run>/immutable-decisions/<id>/}. Questions live in memory only: after a restart the promotion resumes from
  * its ledger and asks again.
  */
-public final class DecisionAction implements RunAction2 {
+public final class DecisionAction extends RunAttachedAction {
 
     private transient volatile Map<String, PendingDecision> pending;
-    private transient Run<?, ?> run;
 
     /** The run's action, added on first use. */
     public static synchronized DecisionAction of(Run<?, ?> run) {
@@ -53,20 +51,6 @@ public final class DecisionAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return "immutable-decisions";
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
     }
 
     /** The open questions, oldest first. */

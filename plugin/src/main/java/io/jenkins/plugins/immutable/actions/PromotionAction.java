@@ -9,16 +9,14 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import jenkins.model.RunAction2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
 /** The promotions and rollbacks of a run: into which environment, from which digest to which, through which gates. */
 @ExportedBean
-public final class PromotionAction implements RunAction2 {
+public final class PromotionAction extends RunAttachedAction {
 
     private final List<Record> records = new CopyOnWriteArrayList<>();
-    private transient Run<?, ?> run;
 
     public static synchronized PromotionAction of(Run<?, ?> run) {
         PromotionAction a = run.getAction(PromotionAction.class);
@@ -44,20 +42,6 @@ public final class PromotionAction implements RunAction2 {
         return "immutable-promotions";
     }
 
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
-    }
-
     @Exported(inline = true)
     public List<Record> getRecords() {
         return List.copyOf(records);
@@ -71,9 +55,7 @@ public final class PromotionAction implements RunAction2 {
                 result.gates().stream().map(GateResult::toString).toList(), result.message(),
                 result.entry() == null ? null : result.entry().sequence(),
                 result.deployment() == null ? null : result.deployment().id(), System.currentTimeMillis()));
-        if (run != null) {
-            run.save();
-        }
+        save();
     }
 
     /** One promotion or rollback. */

@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import jenkins.model.RunAction2;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
@@ -28,12 +25,9 @@ import org.kohsuke.stapler.verb.GET;
  * and attestations the run attached to it. Exported through the REST API ({@code .../immutable-provenance/api/json}).
  */
 @ExportedBean
-public final class ProvenanceAction implements RunAction2 {
-
-    private static final Logger LOGGER = Logger.getLogger(ProvenanceAction.class.getName());
+public final class ProvenanceAction extends RunAttachedAction {
 
     private final List<BakedImage> images = new CopyOnWriteArrayList<>();
-    private transient Run<?, ?> run;
 
     /** The run's action, added on first use. */
     public static synchronized ProvenanceAction of(Run<?, ?> run) {
@@ -58,20 +52,6 @@ public final class ProvenanceAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return "immutable-provenance";
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
     }
 
     @Exported(inline = true)
@@ -119,15 +99,6 @@ public final class ProvenanceAction implements RunAction2 {
                 + ".intoto.json", image == null ? null : image.statement);
     }
 
-    private void save() {
-        if (run != null) {
-            try {
-                run.save();
-            } catch (IOException e) {
-                LOGGER.log(Level.WARNING, "cannot save " + run, e);
-            }
-        }
-    }
 
     /** One baked image. */
     @ExportedBean(defaultVisibility = 2)

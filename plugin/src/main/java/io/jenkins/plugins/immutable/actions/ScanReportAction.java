@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import jenkins.model.RunAction2;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -23,14 +22,13 @@ import org.kohsuke.stapler.verb.GET;
  * report as JSON, CycloneDX SBOM and SARIF downloads. The report is kept as the engine's JSON, which it reads back.
  */
 @ExportedBean
-public final class ScanReportAction implements RunAction2 {
+public final class ScanReportAction extends RunAttachedAction {
 
     private final String image;
     private final String digest;
     private final String report;
     private String attestation;
     private transient volatile ScanReport parsed;
-    private transient Run<?, ?> run;
 
     public ScanReportAction(ScanReport report, String attestation) {
         this.image = report.image();
@@ -67,20 +65,6 @@ public final class ScanReportAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return "immutable-scan-" + (digest == null ? "image" : Digest.parse(digest).hex().substring(0, 12));
-    }
-
-    @Override
-    public void onAttached(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    @Override
-    public void onLoad(Run<?, ?> r) {
-        this.run = r;
-    }
-
-    public Run<?, ?> getRun() {
-        return run;
     }
 
     /** The report, read back from its JSON once. */

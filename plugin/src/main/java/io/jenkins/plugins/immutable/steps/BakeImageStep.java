@@ -5,13 +5,10 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Computer;
 import hudson.model.Item;
-import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
-import hudson.slaves.WorkspaceList;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.actions.ProvenanceAction;
@@ -325,32 +322,14 @@ public final class BakeImageStep extends Step {
             }
             Invocation invocation = new Invocation(Runs.url(run), Runs.pluginVersion(), Runs.invokedBy(run),
                     run.getExternalizableId());
-            BakeResult result;
-            try {
-                result = workspace.act(new Bake(spec, config, logins, new LinkedHashMap<>(env), listener,
-                        invocation.builderId(), invocation.builderVersion(), invocation.invokedBy(),
-                        invocation.invocationId(), cacheDirectory(workspace)));
-            } catch (IOException e) {
-                if (e.getCause() instanceof EngineException engine) {
-                    throw Runs.abort(engine);
-                }
-                throw e;
-            }
+            BakeResult result = Runs.onAgent(workspace, new Bake(spec, config, logins, new LinkedHashMap<>(env),
+                    listener, invocation.builderId(), invocation.builderVersion(), invocation.invokedBy(),
+                    invocation.invocationId(), Runs.cacheDirectory(workspace)));
             ProvenanceAction.of(run).add(result);
             ImageReference pinned = result.image().withoutTag();
             listener.getLogger().println(Messages.BakeImageStep_Baked(result.image(), result.layers(),
                     result.layersPushed(), pinned));
             return pinned.toString();
-        }
-
-        /** Unchanged daemonless layers are not rebuilt: a cache per agent, beside its other caches. */
-        private static String cacheDirectory(FilePath workspace) {
-            Computer computer = workspace.toComputer();
-            Node node = computer == null ? null : computer.getNode();
-            FilePath root = node == null ? null : node.getRootPath();
-            FilePath dir = root != null ? root.child("caches").child("immutable-delivery")
-                    : WorkspaceList.tempDir(workspace).child("immutable-delivery");
-            return dir.getRemote();
         }
     }
 
@@ -535,12 +514,6 @@ public final class BakeImageStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class, FilePath.class, EnvVars.class);
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object image = namedArgs.get("image");
-            return image instanceof String s ? s : null;
         }
     }
 }

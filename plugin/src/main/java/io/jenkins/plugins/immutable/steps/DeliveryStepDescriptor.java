@@ -1,10 +1,12 @@
 package io.jenkins.plugins.immutable.steps;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Item;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -15,6 +17,13 @@ public abstract class DeliveryStepDescriptor extends StepDescriptor {
     /** A list argument as the form's text area shows it: one entry per line. */
     public String lines(Object value) {
         return value instanceof List<?> l ? String.join("\n", l.stream().map(String::valueOf).toList()) : "";
+    }
+
+    /** The image a step works on, as its label in graph views; steps about an environment say more. */
+    @Override
+    public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+        Object image = namedArgs.get("image");
+        return image instanceof String s ? s : null;
     }
 
     /** Form checks may be asked by anyone who may configure the job the snippet is for. */

@@ -1,14 +1,19 @@
 package io.jenkins.plugins.immutable.steps;
 
 import hudson.AbortException;
+import hudson.FilePath;
 import hudson.PluginWrapper;
 import hudson.model.Cause;
+import hudson.model.Computer;
+import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.slaves.WorkspaceList;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +74,30 @@ final class Runs {
         AbortException a = new AbortException(e.getMessage());
         a.initCause(e);
         return a;
+    }
+
+    /**
+     * Runs work on the agent of the workspace; an engine error there (wrapped to cross the channel) fails the step
+     * with its own message.
+     */
+    static <T> T onAgent(FilePath workspace, FilePath.FileCallable<T> work) throws IOException, InterruptedException {
+        try {
+            return workspace.act(work);
+        } catch (IOException e) {
+            if (e.getCause() instanceof EngineException engine) {
+                throw abort(engine);
+            }
+            throw e;
+        }
+    }
+
+    /** Where an agent keeps what is worth keeping between builds (layer cache, OSV index), beside its other caches. */
+    static String cacheDirectory(FilePath workspace) {
+        Computer computer = workspace.toComputer();
+        Node node = computer == null ? null : computer.getNode();
+        FilePath root = node == null ? null : node.getRootPath();
+        return (root != null ? root.child("caches").child("immutable-delivery")
+                : WorkspaceList.tempDir(workspace).child("immutable-delivery")).getRemote();
     }
 
     /** {@code NAME=VALUE} entries (as {@code withEnv} writes them) as a map, in order. */

@@ -4,14 +4,11 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Computer;
 import hudson.model.Item;
-import hudson.model.Node;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
-import hudson.slaves.WorkspaceList;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
@@ -196,16 +193,8 @@ public final class ScanImageStep extends Step {
             String keyId = step.attest ? SignImageStep.keyId(config, step.key) : null;
             try (Wiring controller = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress)
                     .build()) {
-                ScanReport report;
-                try {
-                    report = ScanOutputs.parseJson(workspace.act(new Scan(step.image, step.platform, config,
-                            AgentLogins.of(controller), listener, cacheDirectory(workspace))));
-                } catch (IOException e) {
-                    if (e.getCause() instanceof EngineException engine) {
-                        throw Runs.abort(engine);
-                    }
-                    throw e;
-                }
+                ScanReport report = ScanOutputs.parseJson(Runs.onAgent(workspace, new Scan(step.image, step.platform,
+                        config, AgentLogins.of(controller), listener, Runs.cacheDirectory(workspace))));
                 String attestation = null;
                 if (keyId != null) {
                     String url = Runs.url(run);
@@ -241,14 +230,6 @@ public final class ScanImageStep extends Step {
             } catch (EngineException e) {
                 throw Runs.abort(e);
             }
-        }
-
-        private static String cacheDirectory(FilePath workspace) {
-            Computer computer = workspace.toComputer();
-            Node node = computer == null ? null : computer.getNode();
-            FilePath root = node == null ? null : node.getRootPath();
-            return (root != null ? root.child("caches").child("immutable-delivery")
-                    : WorkspaceList.tempDir(workspace).child("immutable-delivery")).getRemote();
         }
     }
 
@@ -330,12 +311,6 @@ public final class ScanImageStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class, FilePath.class, FlowNode.class);
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object image = namedArgs.get("image");
-            return image instanceof String s ? s : null;
         }
     }
 }

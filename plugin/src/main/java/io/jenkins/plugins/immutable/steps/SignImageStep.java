@@ -183,11 +183,5 @@ public final class SignImageStep extends Step {
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
         }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object image = namedArgs.get("image");
-            return image instanceof String s ? s : null;
-        }
     }
 }

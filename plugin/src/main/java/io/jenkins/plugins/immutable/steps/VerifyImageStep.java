@@ -20,7 +20,6 @@ import io.jenkins.plugins.immutable.sign.SignatureVerifier;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -168,12 +167,6 @@ public final class VerifyImageStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
-        }
-
-        @Override
-        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
-            Object image = namedArgs.get("image");
-            return image instanceof String s ? s : null;
         }
     }
 }
