@@ -54,6 +54,7 @@ public class CanaryAnalysisEndToEndTest {
     private static Digest v1;
     private static Digest v2Good;
     private static Digest v2Bad;
+    private static Digest v2Marginal;
 
     @Rule
     public final AnalysisServers servers = new AnalysisServers();
@@ -76,12 +77,14 @@ public class CanaryAnalysisEndToEndTest {
     public static void buildImages() throws Exception {
         DockerClient docker = DockerClients.connect(Stack.dockerHost());
         repository = Stack.registry() + "/" + Stack.uniqueRepository("analysis-canary");
-        v1 = build(docker, "v1", 0);
-        v2Good = build(docker, "v2-good", 0);
-        v2Bad = build(docker, "v2-bad", 5);
+        v1 = build(docker, "v1", 0, null);
+        v2Good = build(docker, "v2-good", 0, null);
+        v2Bad = build(docker, "v2-bad", 5, "500 Internal Server Error");
+        v2Marginal = build(docker, "v2-marginal", 5, "404 Not Found");
     }
 
-    private static Digest build(DockerClient docker, String version, int failEvery) throws IOException {
+    /** An image whose app answers {@code status} to every {@code failEvery}th request (never, with 0). */
+    private static Digest build(DockerClient docker, String version, int failEvery, String status) throws IOException {
         Path dir = Files.createTempDirectory("an-image");
         try {
             Files.copy(Path.of("/bin/busybox"), dir.resolve("busybox"));
@@ -91,11 +94,11 @@ public class CanaryAnalysisEndToEndTest {
             String answer = failEvery == 0 ? "printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' " + version + "\n"
                     : """
                     if [ $((n %% %d)) -eq 0 ]; then
-                      printf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\n%%s failed\\n' %s
+                      printf 'Status: %s\\r\\nContent-Type: text/plain\\r\\n\\r\\n%%s failed\\n' %s
                     else
                       printf 'Content-Type: text/plain\\r\\n\\r\\n%%s\\n' %s
                     fi
-                    """.formatted(failEvery, version, version);
+                    """.formatted(failEvery, status, version, version);
             Path app = dir.resolve("www/cgi-bin/app");
             Files.writeString(app, """
                     #!/bin/sh
@@ -163,6 +166,28 @@ public class CanaryAnalysisEndToEndTest {
         PrometheusSource prometheus = new PrometheusSource(servers.prometheus())
                 .withStep(Duration.ofMillis(250));
         return MetricCanaryAnalysis.builder(template, prometheus).listener(listener).build();
+    }
+
+    /**
+     * As {@link #analysis()}, with client errors judged too, in a group of their own worth 25: a canary answering 404
+     * to one request in five keeps errors passing and fails client errors (and perhaps successes), scoring 50 or 75,
+     * which these thresholds (pass 90, marginal 40) call Marginal.
+     */
+    private MetricCanaryAnalysis marginalAnalysis(MarginalHook hook, Duration timeout) {
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(
+                CanaryMetric.of("errors", "sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[1s]))")
+                        .inGroup("errors").failingOn(Direction.INCREASE).asCritical(),
+                CanaryMetric.of("client errors",
+                                "sum(irate(haproxy_server_http_responses_total{code=\"4xx\",${scope}}[1s]))")
+                        .inGroup("client").failingOn(Direction.INCREASE),
+                CanaryMetric.of("successes", "sum(irate(haproxy_server_http_responses_total{code=\"2xx\",${scope}}[1s]))")
+                        .inGroup("traffic").failingOn(Direction.DECREASE)
+                        .withEffectSize(EffectSize.meanRatio(1, 0.9))))
+                .withGroupWeights(Map.of("errors", 50.0, "client", 25.0, "traffic", 25.0))
+                .withThresholds(new ScoreThresholds(90, 40));
+        PrometheusSource prometheus = new PrometheusSource(servers.prometheus()).withStep(Duration.ofMillis(250));
+        return MetricCanaryAnalysis.builder(template, prometheus).listener(listener).marginal(hook)
+                .marginalTimeout(timeout).build();
     }
 
     private List<Track> running(Track track) {
@@ -241,6 +266,76 @@ public class CanaryAnalysisEndToEndTest {
                 assertTrue(m.name() + ": " + m.canary().points(), m.canary().points() >= 50);
             }
         }
+        assertEquals(List.of(), running(Track.BASELINE));
+        assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
+    }
+
+    @Test
+    public void aMarginalCanaryGoesOnWhenSomeoneDecidesSoAndTheDecisionIsRecorded() throws Exception {
+        List<MarginalQuestion> asked = Collections.synchronizedList(new ArrayList<>());
+        MetricCanaryAnalysis analysis = marginalAnalysis(MarginalHook.deciding(q -> {
+            asked.add(q);
+            return Decision.proceed("release-engineer", "404s from retired links, expected");
+        }), Duration.ofMinutes(5));
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        try (BoundedLoad load = BoundedLoad.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            state = deployer.deploy(env, repository, v2Marginal, 2, Canary.of(STEP_PAUSE, 5, 25));
+            long promoted = System.nanoTime();
+            Thread.sleep(1000);
+            load.close();
+            Map<String, Integer> all = load.countsSince(0);
+            System.out.println("answers: " + all);
+            assertEquals("only the canary's own 404s, never a 5xx: " + all,
+                    Set.of("200 v1", "200 v2-marginal", "404 v2-marginal failed"), all.keySet());
+            assertEquals(Set.of("200 v2-marginal", "404 v2-marginal failed"),
+                    load.countsSince(promoted + 200_000_000L).keySet());
+        }
+        assertEquals(state.message(), Phase.SUCCEEDED, state.phase());
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertEquals(report.summary(), List.of(5, 25),
+                report.judgements().stream().map(Judgement::canaryWeight).toList());
+        assertEquals("asked once per step, answered at once", List.of(0, 1),
+                asked.stream().map(MarginalQuestion::step).toList());
+        for (Judgement j : report.judgements()) {
+            assertEquals(j.reason(), Verdict.MARGINAL, j.verdict());
+            assertEquals("release-engineer", j.decision().by());
+            assertTrue(j.decision().proceed());
+            MetricResult clientErrors = j.metrics().stream().filter(m -> m.name().equals("client errors")).findFirst()
+                    .orElseThrow();
+            assertEquals(clientErrors.reason(), Classification.HIGH, clientErrors.classification());
+            assertEquals(Classification.PASS, j.metrics().get(0).classification());
+        }
+        assertEquals(report, CanaryReport.fromJson(report.toJson()));
+        assertEquals(List.of(), running(Track.BASELINE));
+    }
+
+    @Test
+    public void aMarginalCanaryNobodyDecidesOnIsRolledBackAtTheDeadline() throws Exception {
+        // Asked after the first pause; nobody answers; a judgement after the 20 s deadline (the second re-judging)
+        // rolls it back.
+        MetricCanaryAnalysis analysis = marginalAnalysis(MarginalHook.NOBODY, Duration.ofSeconds(20));
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        try (BoundedLoad load = BoundedLoad.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            state = deployer.deploy(env, repository, v2Marginal, 2, Canary.of(STEP_PAUSE, 5, 25));
+            long rolledBack = System.nanoTime();
+            Thread.sleep(1000);
+            load.close();
+            assertEquals("after the rollback only the live version answers", Set.of("200 v1"),
+                    load.countsSince(rolledBack + 200_000_000L).keySet());
+        }
+        assertEquals(state.message(), Phase.ROLLED_BACK, state.phase());
+        assertTrue(state.message(), state.message().contains("decided by timeout: no decision on the marginal verdict"
+                + " within PT20S"));
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertTrue("held at 5% until the deadline: " + report.summary(),
+                report.judgements().size() >= 2 && report.judgements().stream().allMatch(j -> j.canaryWeight() == 5));
+        assertEquals("timeout", report.last().decision().by());
         assertEquals(List.of(), running(Track.BASELINE));
         assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
     }
