@@ -154,18 +154,25 @@ public class CanaryAnalysisEndToEndTest {
                 .analysis(analysis).listener(listener).drainTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /** Per-server rate of HAProxy's answers of one status class, scoped to the baseline's or the canary's servers. */
+    private static String answers(String statusClass) {
+        return "sum(irate(haproxy_server_http_responses_total{code=\"" + statusClass + "\",${scope}}[1s]))";
+    }
+
+    private static final CanaryMetric ERRORS = CanaryMetric.of("errors", answers("5xx")).inGroup("errors")
+            .failingOn(Direction.INCREASE).asCritical();
+    private static final CanaryMetric SUCCESSES = CanaryMetric.of("successes", answers("2xx")).inGroup("traffic")
+            .failingOn(Direction.DECREASE).withEffectSize(EffectSize.meanRatio(1, 0.9));
+
     /** Errors decide (critical); successful answers must not fall; one point per 250 ms, 50 points at least. */
     private MetricCanaryAnalysis analysis() {
-        AnalysisTemplate template = AnalysisTemplate.of(List.of(
-                CanaryMetric.of("errors", "sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[1s]))")
-                        .inGroup("errors").failingOn(Direction.INCREASE).asCritical(),
-                CanaryMetric.of("successes", "sum(irate(haproxy_server_http_responses_total{code=\"2xx\",${scope}}[1s]))")
-                        .inGroup("traffic").failingOn(Direction.DECREASE)
-                        .withEffectSize(EffectSize.meanRatio(1, 0.9))))
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(ERRORS, SUCCESSES))
                 .withGroupWeights(Map.of("errors", 70.0));
-        PrometheusSource prometheus = new PrometheusSource(servers.prometheus())
-                .withStep(Duration.ofMillis(250));
-        return MetricCanaryAnalysis.builder(template, prometheus).listener(listener).build();
+        return MetricCanaryAnalysis.builder(template, prometheus()).listener(listener).build();
+    }
+
+    private PrometheusSource prometheus() {
+        return new PrometheusSource(servers.prometheus()).withStep(Duration.ofMillis(250));
     }
 
     /**
@@ -174,19 +181,12 @@ public class CanaryAnalysisEndToEndTest {
      * which these thresholds (pass 90, marginal 40) call Marginal.
      */
     private MetricCanaryAnalysis marginalAnalysis(MarginalHook hook, Duration timeout) {
-        AnalysisTemplate template = AnalysisTemplate.of(List.of(
-                CanaryMetric.of("errors", "sum(irate(haproxy_server_http_responses_total{code=\"5xx\",${scope}}[1s]))")
-                        .inGroup("errors").failingOn(Direction.INCREASE).asCritical(),
-                CanaryMetric.of("client errors",
-                                "sum(irate(haproxy_server_http_responses_total{code=\"4xx\",${scope}}[1s]))")
-                        .inGroup("client").failingOn(Direction.INCREASE),
-                CanaryMetric.of("successes", "sum(irate(haproxy_server_http_responses_total{code=\"2xx\",${scope}}[1s]))")
-                        .inGroup("traffic").failingOn(Direction.DECREASE)
-                        .withEffectSize(EffectSize.meanRatio(1, 0.9))))
+        CanaryMetric clientErrors = CanaryMetric.of("client errors", answers("4xx")).inGroup("client")
+                .failingOn(Direction.INCREASE);
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(ERRORS, clientErrors, SUCCESSES))
                 .withGroupWeights(Map.of("errors", 50.0, "client", 25.0, "traffic", 25.0))
                 .withThresholds(new ScoreThresholds(90, 40));
-        PrometheusSource prometheus = new PrometheusSource(servers.prometheus()).withStep(Duration.ofMillis(250));
-        return MetricCanaryAnalysis.builder(template, prometheus).listener(listener).marginal(hook)
+        return MetricCanaryAnalysis.builder(template, prometheus()).listener(listener).marginal(hook)
                 .marginalTimeout(timeout).build();
     }
 
