@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ public class HAProxyStatsSourceTest {
         try (HAProxyStatsSource source = HAProxyStatsSource.start(SERVERS.runtime(), Duration.ofMillis(250),
                 List.of(ERRORS, ERROR_SHARE, CONNECTIONS))) {
             Instant start = Instant.now();
-            try (BoundedLoad load = BoundedLoad.start(SERVERS.frontend(), "/app", 3)) {
+            try (LoadLoop load = LoadLoop.start(SERVERS.frontend(), "/app", 3)) {
                 Thread.sleep(4000);
             }
             Instant end = Instant.now();

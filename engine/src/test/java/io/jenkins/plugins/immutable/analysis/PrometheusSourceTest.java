@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.net.URI;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public class PrometheusSourceTest {
             SERVERS.route("green1", SERVERS.instance("canary", 5), 10);
             SERVERS.route("baseline1", SERVERS.instance("baseline", 0), 10);
             Instant start = Instant.now();
-            try (BoundedLoad load = BoundedLoad.start(SERVERS.frontend(), "/app", 3)) {
+            try (LoadLoop load = LoadLoop.start(SERVERS.frontend(), "/app", 3)) {
                 Thread.sleep(6000);
             }
             Thread.sleep(1000); // one more scrape after the last request

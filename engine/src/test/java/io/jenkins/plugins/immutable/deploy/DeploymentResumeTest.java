@@ -5,6 +5,7 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.deploy;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

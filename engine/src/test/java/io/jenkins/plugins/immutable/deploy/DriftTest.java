@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.github.dockerjava.api.model.HostConfig;
 import io.jenkins.plugins.immutable.deploy.DriftReport.Kind;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
 import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
 import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class RollbackBench {
                         if (state.phase() != Phase.ROLLED_BACK) {
                             throw new IllegalStateException("rollback ended " + state);
                         }
-                        long lastV2 = load.answers().stream().filter(a -> "v2".equals(a.body()))
+                        long lastV2 = load.answers().stream().filter(a -> a.ok() && "v2".equals(a.body()))
                                 .mapToLong(LoadLoop.Answer::at).max().orElse(decision);
                         switched.add(switchedAt.get() - decision);
                         lastNew.add(Math.max(0, lastV2 - decision));

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.immutable.deploy;
+package io.jenkins.plugins.immutable.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,17 +13,29 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A bounded load on loopback: a few threads sending GETs to a frontend, each at most one request every
- * {@code PERIOD}, for at most {@code LIMIT}. Records every answer (the body names the version that served it) and every
- * failure, with the time it happened.
+ * A bounded load on loopback: a few threads sending GETs to a frontend, each at most one request every 2 ms, for at
+ * most 3 minutes and never after {@link #close}. Records every answer (its status and body; the test images' bodies
+ * name the version that served them) and every request that got none, with the time it was sent.
  */
-final class LoadLoop implements AutoCloseable {
+public final class LoadLoop implements AutoCloseable {
 
     private static final Duration PERIOD = Duration.ofMillis(2);
     private static final Duration LIMIT = Duration.ofMinutes(3);
 
-    /** One answer: when (nanoTime), what body, or what failed. */
-    record Answer(long at, String body, String failure) {
+    /**
+     * One request: when it was sent (nanoTime), its status and body, or, when no answer came, why ({@code status} 0).
+     */
+    public record Answer(long at, int status, String body, String failure) {
+
+        /** A 200 answer; anything else is a failed request to a deployment under test. */
+        public boolean ok() {
+            return status == 200;
+        }
+
+        /** "v1" for a 200 answering v1, "500 v2 failed" for other statuses, "failed: why" when none came. */
+        String label() {
+            return failure != null ? "failed: " + failure : ok() ? body : status + " " + body;
+        }
     }
 
     private final URI uri;
@@ -37,8 +49,13 @@ final class LoadLoop implements AutoCloseable {
         this.uri = uri;
     }
 
-    static LoadLoop start(int port, int threads) {
-        LoadLoop loop = new LoadLoop(URI.create("http://127.0.0.1:" + port + "/"));
+    /** Load on {@code /} of the frontend at this loopback port. */
+    public static LoadLoop start(int port, int threads) {
+        return start(port, "/", threads);
+    }
+
+    public static LoadLoop start(int port, String path, int threads) {
+        LoadLoop loop = new LoadLoop(URI.create("http://127.0.0.1:" + port + path));
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(loop::run, "load-" + i);
             t.setDaemon(true);
@@ -55,13 +72,11 @@ final class LoadLoop implements AutoCloseable {
             long at = System.nanoTime();
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-                answers.add(response.statusCode() == 200 ? new Answer(at, response.body().strip(), null)
-                        : new Answer(at, null, "HTTP " + response.statusCode()));
+                answers.add(new Answer(at, response.statusCode(), response.body().strip(), null));
+            } catch (InterruptedException e) {
+                return;
             } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    return;
-                }
-                answers.add(new Answer(at, null, e.toString()));
+                answers.add(new Answer(at, 0, null, e.toString()));
             }
             try {
                 Thread.sleep(PERIOD.toMillis());
@@ -71,13 +86,13 @@ final class LoadLoop implements AutoCloseable {
         }
     }
 
-    /** Waits until an answer sent after now says {@code body}, at most {@code timeout}; false if none did. */
-    boolean awaitAnswer(String body, Duration timeout) throws InterruptedException {
+    /** Waits until a 200 answer to a request sent after now says {@code body}, at most {@code timeout}. */
+    public boolean awaitAnswer(String body, Duration timeout) throws InterruptedException {
         long from = System.nanoTime();
         while (System.nanoTime() - from < timeout.toNanos()) {
             synchronized (answers) {
                 for (int i = answers.size() - 1; i >= 0 && answers.get(i).at() >= from; i--) {
-                    if (body.equals(answers.get(i).body())) {
+                    if (answers.get(i).ok() && body.equals(answers.get(i).body())) {
                         return true;
                     }
                 }
@@ -87,22 +102,23 @@ final class LoadLoop implements AutoCloseable {
         return false;
     }
 
-    List<Answer> answers() {
+    public List<Answer> answers() {
         synchronized (answers) {
             return List.copyOf(answers);
         }
     }
 
-    List<Answer> failures() {
-        return answers().stream().filter(a -> a.failure() != null).toList();
+    /** Requests that got no answer or one other than 200. */
+    public List<Answer> failures() {
+        return answers().stream().filter(a -> !a.ok()).toList();
     }
 
-    /** Answers per body, sent at or after {@code since} (nanoTime). */
-    Map<String, Integer> countsSince(long since) {
+    /** Requests per {@link Answer#label()}, sent at or after {@code since} (nanoTime). */
+    public Map<String, Integer> countsSince(long since) {
         Map<String, Integer> counts = new TreeMap<>();
         for (Answer a : answers()) {
             if (a.at() >= since) {
-                counts.merge(a.body() == null ? "FAILED " + a.failure() : a.body(), 1, Integer::sum);
+                counts.merge(a.label(), 1, Integer::sum);
             }
         }
         return counts;
