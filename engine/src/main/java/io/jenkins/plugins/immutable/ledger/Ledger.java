@@ -59,7 +59,14 @@ public final class Ledger {
     private final Duration settle;
     private final int attempts;
     /** Per ledger, the newest version this instance verified or wrote: its anchor, and a cache (versions never change). */
-    private final Map<LedgerLocation, LedgerHistory> verified = new ConcurrentHashMap<>();
+    private final Map<LedgerLocation, Seen> verified = new ConcurrentHashMap<>();
+
+    /** A version this instance checked; {@code written} when it wrote it and saw its write hold. */
+    private record Seen(LedgerHistory history, boolean written) {
+        LedgerAnchor anchor() {
+            return written ? LedgerAnchor.of(history) : LedgerAnchor.settledPartOf(history);
+        }
+    }
 
     public Ledger(RegistryClient registry) {
         this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5);
@@ -187,7 +194,7 @@ public final class Ledger {
         }
         LedgerHistory written = new LedgerHistory(next.environment(), next.entries(), next.deployment(),
                 next.previousVersion(), version);
-        verified.put(where, written);
+        verified.put(where, new Seen(written, true));
         return written;
     }
 
@@ -212,7 +219,8 @@ public final class Ledger {
 
     private Checked readChecked(LedgerLocation where, LedgerAnchor known) {
         Repository repo = where.repository();
-        LedgerHistory last = verified.get(where);
+        Seen lastSeen = verified.get(where);
+        LedgerHistory last = lastSeen == null ? null : lastSeen.history();
         if (last != null && last.version() != null && last.version().equals(headDigest(repo, where.ledgerTag()))) {
             // The version this instance checked last: its bytes are addressed by that digest, so its chain and
             // links still hold; only the environment tag and the caller's anchor need a look.
@@ -228,7 +236,7 @@ public final class Ledger {
         }
         List<String> problems = new ArrayList<>();
         Fetched head = fetchReporting(repo, where.ledgerTag(), problems, null);
-        LedgerAnchor seen = last == null ? null : LedgerAnchor.of(last);
+        LedgerAnchor seen = lastSeen == null ? null : lastSeen.anchor();
         if (head == null && !problems.isEmpty()) {
             LedgerVerification v = new LedgerVerification(where.environment(), where.toString(),
                     headDigest(repo, where.ledgerTag()), problems, seen == null ? null : seen.version());
@@ -267,7 +275,7 @@ public final class Ledger {
         LedgerVerification verification = new LedgerVerification(where.environment(), where.toString(), head.digest,
                 problems, problems.isEmpty() ? null : lastIntact);
         if (verification.intact()) {
-            verified.put(where, history);
+            verified.put(where, new Seen(history, false));
             return new Checked(history, verification);
         }
         return new Checked(null, verification);

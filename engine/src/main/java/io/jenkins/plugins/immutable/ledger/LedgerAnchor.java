@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.ledger;
 
 import io.jenkins.plugins.immutable.image.Digest;
+import java.util.List;
 
 /**
  * A ledger version someone has seen, remembered so that a later read can prove the history only grew since: the
@@ -18,6 +19,21 @@ public record LedgerAnchor(Digest version, int entries, Digest lastHash) {
     public static LedgerAnchor of(LedgerHistory history) {
         return new LedgerAnchor(history.version(), history.entries().size(),
                 history.last().map(LedgerEntry::hash).orElse(null));
+    }
+
+    /**
+     * The anchor of a history that was only read, not written by this process: all of it but its last entry. Across
+     * processes a write is confirmed only a moment after it is tagged (see {@link Ledger}), so the head a reader sees
+     * may be a losing write that the winner's version replaces within that moment, and whose writer then appends its
+     * entry again. What the head was built on is settled: someone built on it.
+     */
+    static LedgerAnchor settledPartOf(LedgerHistory history) {
+        List<LedgerEntry> entries = history.entries();
+        if (entries.isEmpty()) {
+            return of(history);
+        }
+        return new LedgerAnchor(history.previousVersion(), entries.size() - 1,
+                entries.size() < 2 ? null : entries.get(entries.size() - 2).hash());
     }
 
     /** Null when {@code history} still holds every entry this anchor saw, else what was lost or rewritten. */

@@ -292,6 +292,38 @@ public class LedgerTest {
     }
 
     @Test
+    public void aReaderThatSawALosingWriteAcceptsTheWinnerThatReplacedIt() {
+        deploy(ledger(), prod, image(1), "setup");
+        LedgerHistory base = ledger().read(prod);
+        // A tags its entry #2; a reader sees it; B, which checked the head before A tagged, then tags its own entry #2
+        // over it (A's check finds that a moment later and appends again). The reader's next read is no alarm.
+        pushByHand(LedgerFormat.write(LedgerFormat.append(base, Event.promotion(image(2), Outcome.FAILED, "a"),
+                Clock.systemUTC().instant())));
+        Ledger reader = ledger();
+        assertEquals("a", reader.read(prod).last().orElseThrow().actor());
+        pushByHand(LedgerFormat.write(LedgerFormat.append(base, Event.promotion(image(3), Outcome.FAILED, "b"),
+                Clock.systemUTC().instant())));
+        assertEquals("b", reader.read(prod).last().orElseThrow().actor());
+    }
+
+    @Test
+    public void aReaderStillSeesAnEarlierEntryRewritten() {
+        deploy(ledger(), prod, image(1), "setup");
+        LedgerHistory first = ledger().read(prod);
+        Ledger reader = ledger();
+        reader.record(prod, Event.promotion(image(2), Outcome.FAILED, "a"), ProgressListener.NONE);
+        ledger().record(prod, Event.promotion(image(3), Outcome.FAILED, "b"), ProgressListener.NONE);
+        Ledger onlyRead = ledger();
+        assertEquals(3, onlyRead.read(prod).entries().size());
+        // Entry #2, which the reader saw built upon, is replaced: a rewrite, not a race.
+        pushByHand(LedgerFormat.write(LedgerFormat.append(first, Event.promotion(image(4), Outcome.FAILED, "mallory"),
+                Clock.systemUTC().instant())));
+        EngineException e = integrityError(() -> onlyRead.read(prod));
+        assertTrue(e.getMessage(), e.getMessage().contains("entries were lost")
+                || e.getMessage().contains("entry #2 is not the one seen"));
+    }
+
+    @Test
     public void concurrentWritersInOneProcessAreSerialised() throws Exception {
         Digest d = image(1);
         int threads = 4;
