@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * How a canary is judged: where metrics come from, which metrics, their groups and weights, and the thresholds.
@@ -24,6 +25,9 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** A placeholder that tells canary from baseline in a PromQL query. */
+    private static final Pattern SCOPED = Pattern.compile("\\$\\{(scope|servers|role)}");
 
     public AnalysisTemplateConfig {
         name = Text.required(name, "name", "an analysis template needs a name that canary strategies refer to");
@@ -61,6 +65,14 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
             if (!seen.add(m.name())) {
                 throw Text.invalid("metrics", "analysis template '" + name + "' lists metric '" + m.name()
                         + "' twice");
+            }
+            if (source instanceof Prometheus && m.query() != null && !SCOPED.matcher(m.query()).find()) {
+                // without a scope, canary and baseline read the same series and every judgement is a Pass
+                throw Text.invalid("query", "the query of metric '" + m.name() + "' in analysis template '" + name
+                        + "' has no ${scope} (or ${servers}, ${role}), so it reads the same series for the canary"
+                        + " and the baseline: put ${scope} where the label selector goes, e.g."
+                        + " rate(requests_total{${scope}}[1s]). In Jenkins Configuration as Code, write ^${scope}:"
+                        + " CasC replaces ${...} with its own variables");
             }
         }
     }

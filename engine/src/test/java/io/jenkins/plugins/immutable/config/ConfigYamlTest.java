@@ -162,6 +162,14 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void aPrometheusQueryWithoutAScopeIsRefusedAndTheMessageNamesTheCascEscape() {
+        String yaml = FULL.replace("x{server=~\"${servers}\"}", "x{code=\"5xx\"}");
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().contains("has no ${scope}"));
+        assertTrue(e.getMessage(), e.getMessage().contains("write ^${scope}"));
+    }
+
+    @Test
     public void anUnknownStrategyKindSaysWhatKindsExist() {
         String yaml = """
                 environments:
