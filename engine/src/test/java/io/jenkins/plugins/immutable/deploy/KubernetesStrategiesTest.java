@@ -82,6 +82,13 @@ public class KubernetesStrategiesTest {
                 .count();
     }
 
+    /** Jenkins' kubernetes-client-api plugin runs fabric8 over OkHttp; so do these tests (engine/pom.xml). */
+    @Test
+    public void theClientTalksOverOkHttpAsInJenkins() {
+        String http = client.getHttpClient().getClass().getName();
+        assertTrue(http, http.startsWith("io.fabric8.kubernetes.client.okhttp."));
+    }
+
     @Test
     public void rollingUpdatesTheDeploymentInPlaceStartFirst() throws Exception {
         Deployer deployer = deployer().build();
