@@ -19,10 +19,18 @@ import java.util.regex.Pattern;
  * @param minimumPoints fewer data points than this per scope is NoData, not a guess (default 50)
  * @param confidence    the Mann-Whitney test's confidence (default 0.98)
  * @param groups        group name to weight; groups not listed share what is left equally
+ * @param marginalTimeout how long a Marginal verdict waits for a person's decision before the canary is rolled back
+ *                      (default 10m)
  */
 public record AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
-        Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics)
-        implements Serializable {
+        Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics,
+        String marginalTimeout) implements Serializable {
+
+    /** The template without a marginal timeout (the default, 10 minutes). */
+    public AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
+            Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics) {
+        this(name, source, interval, minimumPoints, confidence, thresholds, groups, metrics, null);
+    }
 
     private static final long serialVersionUID = 1L;
 
@@ -50,6 +58,10 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
                     + " minimumPoints " + minimumPoints + ": make the interval at least " + Durations.format(needed)
                     + ", or leave it out to judge the whole step");
         }
+        marginalTimeout = Text.optional(marginalTimeout);
+        String givenTimeout = marginalTimeout;
+        Text.in("marginalTimeout", () -> Durations.parse(givenTimeout));
+        marginalTimeout = marginalTimeout == null ? "10m" : marginalTimeout;
         confidence = confidence == null ? 0.98 : confidence;
         if (confidence <= 0.5 || confidence >= 1) {
             throw Text.invalid("confidence", "confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");

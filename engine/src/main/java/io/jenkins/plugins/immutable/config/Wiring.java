@@ -405,6 +405,7 @@ public final class Wiring implements AutoCloseable {
         if (t.interval() != null) {
             b.interval(Durations.parse(t.interval()));
         }
+        b.marginalTimeout(Durations.parse(t.marginalTimeout()));
         if (onCanaryReport != null) {
             b.onReport(onCanaryReport);
         }

@@ -170,6 +170,17 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void aMarginalVerdictWaitsTenMinutesUnlessTheTemplateSaysOtherwise() {
+        assertEquals("10m", ConfigYaml.parse(FULL, "immutable.yaml").analysisTemplates().get(0).marginalTimeout());
+        String yaml = FULL.replace("    metrics:\n      - name: errors", "    marginalTimeout: 90s\n    metrics:\n"
+                + "      - name: errors");
+        assertEquals("90s", ConfigYaml.parse(yaml, "immutable.yaml").analysisTemplates().get(0).marginalTimeout());
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml.replace("90s", "soon"),
+                "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().contains("marginalTimeout"));
+    }
+
+    @Test
     public void anUnknownStrategyKindSaysWhatKindsExist() {
         String yaml = """
                 environments:
