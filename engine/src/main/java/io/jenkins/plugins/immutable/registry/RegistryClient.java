@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -829,6 +830,7 @@ public final class RegistryClient {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Path dockerConfig;
         private List<Path> helperPath;
+        private final List<HttpProxy> proxies = new ArrayList<>();
 
         private Builder() {
         }
@@ -895,6 +897,16 @@ public final class RegistryClient {
             return this;
         }
 
+        /**
+         * Sends requests (to registries and their token services) through this proxy, except to the hosts it exempts
+         * and for the schemes it does not serve. Call once more with a proxy for the other scheme when http and https
+         * use different ones; without any, the JVM's default ProxySelector decides, as before.
+         */
+        public Builder proxy(HttpProxy httpProxy) {
+            proxies.add(Objects.requireNonNull(httpProxy, "httpProxy"));
+            return this;
+        }
+
         public RegistryClient build() {
             HttpClient.Builder http = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_2)
@@ -902,6 +914,10 @@ public final class RegistryClient {
                     .connectTimeout(connectTimeout);
             if (sslContext != null) {
                 http.sslContext(sslContext);
+            }
+            HttpProxy.checkSchemes(proxies);
+            if (!proxies.isEmpty()) {
+                http.proxy(HttpProxy.selector(proxies));
             }
             Map<String, RegistryCredentials> creds = Map.copyOf(credentials);
             DockerConfig docker = dockerConfig == null ? null
@@ -916,7 +932,7 @@ public final class RegistryClient {
             });
             String version = RegistryClient.class.getPackage().getImplementationVersion();
             Transport transport = new Transport(http.build(), new Hosts(insecure, loopbackInsecure), auth, retry,
-                    listener, "immutable-delivery/" + (version == null ? "dev" : version));
+                    listener, "immutable-delivery/" + (version == null ? "dev" : version), proxies);
             return new RegistryClient(transport);
         }
     }

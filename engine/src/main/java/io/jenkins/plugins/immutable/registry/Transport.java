@@ -22,7 +22,8 @@ import javax.net.ssl.SSLException;
 /**
  * Sends one logical request: authentication (pre-emptive once the scheme is known, and once more after a 401
  * challenge), retries with backoff on connection failures, 408, 429 and 5xx honouring Retry-After, and redirects
- * followed by hand so credentials never go to another host (blob storage behind a redirect). Thread-safe.
+ * followed by hand so credentials never go to another host (blob storage behind a redirect). Requests go through the
+ * {@link HttpProxy} that applies to them, if any, its login sent pre-emptively. Thread-safe.
  */
 final class Transport {
 
@@ -134,9 +135,12 @@ final class Transport {
     private final RetryPolicy retry;
     private final ProgressListener listener;
     private final String userAgent;
+    private final List<HttpProxy> proxies;
 
+    /** {@code proxies}: those the client's ProxySelector sends requests through, for their logins and messages. */
     Transport(HttpClient http, Hosts hosts, Authenticator auth, RetryPolicy retry, ProgressListener listener,
-              String userAgent) {
+              String userAgent, List<HttpProxy> proxies) {
+        this.proxies = List.copyOf(proxies);
         this.http = http;
         this.hosts = hosts;
         this.auth = auth;
@@ -216,6 +220,7 @@ final class Transport {
             } catch (IOException e) {
                 throw EngineException.badInput("cannot read what to send for " + call.what() + ": " + e.getMessage());
             }
+            HttpProxy proxy = HttpProxy.forUri(proxies, uri).orElse(null);
             HttpResponse<T> response;
             try {
                 response = http.send(request, handler);
@@ -229,23 +234,33 @@ final class Transport {
                             + ": " + e.getMessage() + ". If this registry serves plain HTTP, mark it insecure; if"
                             + " its certificate is from a private CA, add the CA to the trusted certificates", e);
                 }
+                String server = (call.registry() == null ? "the server " : "registry ") + Hosts.registryOf(uri);
+                // Through a proxy, a refused connection is the proxy's: the client never dials the server itself.
+                String who = proxy == null ? server : e instanceof ConnectException
+                        ? "the proxy " + proxy.address() + " (on the way to " + server + ")"
+                        : server + " (through the proxy " + proxy.address() + ")";
                 if (attempt < retry.attempts() && call.body().replayable()) {
                     java.time.Duration wait = retry.backoff(attempt);
-                    listener.line("registry " + Hosts.registryOf(uri) + ": " + describe(e) + " during " + call.what()
+                    listener.line(who + ": " + describe(e) + " during " + call.what()
                             + "; retrying in " + wait.toMillis() + " ms (attempt " + (attempt + 1) + " of "
                             + retry.attempts() + ")");
                     sleep(wait);
                     continue;
                 }
-                throw EngineException.outage("could not " + call.what() + ": " + (call.registry() == null
-                        ? "the server " : "registry ") + Hosts.registryOf(uri)
+                throw EngineException.outage("could not " + call.what() + ": " + who
                         + " " + describe(e) + (attempt > 1 ? " (after " + attempt + " attempts)" : "")
-                        + "; check that it is running and reachable, then try again", e);
+                        + "; check that it is running and reachable" + (proxy == null ? ""
+                        : ", and that the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) name the right one")
+                        + ", then try again", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw EngineException.outage("interrupted while trying to " + call.what(), e);
             }
             int status = response.statusCode();
+            if (proxy != null && HttpProxy.isRefusal(status, response.headers())) {
+                discard.accept(response);
+                throw proxy.refused(uri, status, call.what());
+            }
             if (status == 401 && authenticate && sameHost && call.registry() != null) {
                 List<String> challenge = response.headers().allValues("WWW-Authenticate");
                 discard.accept(response);
@@ -299,6 +314,10 @@ final class Transport {
                 .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .header("User-Agent", userAgent);
         call.headers().forEach(b::header);
+        // Pre-emptive rather than through java.net.Authenticator, which would also take over the registry's 401s.
+        // The JDK keeps it from the server: it goes to the proxy, or into the CONNECT of an https tunnel only.
+        HttpProxy.forUri(proxies, uri).flatMap(HttpProxy::proxyAuthorization)
+                .ifPresent(value -> b.header("Proxy-Authorization", value));
         if (authorization != null && !call.headers().containsKey("Authorization")) {
             b.header("Authorization", authorization);
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.testing;
 
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,32 @@ public final class Stack {
     /** The stack's Prometheus, {@code http://127.0.0.1:5107}, scraping the stack's HAProxy exporter every second. */
     public static String prometheus() {
         return require("IMMUTABLE_PROMETHEUS");
+    }
+
+    /**
+     * The stack's HTTP proxy (tinyproxy, {@code 127.0.0.1:5108}) with its Basic login, the password read from the file
+     * the stack wrote. It proxies loopback too: the engine's own ProxySelector, unlike the JDK's default, exempts
+     * nothing it is not told to.
+     */
+    public static HttpProxy proxy() {
+        return HttpProxy.parse("http://" + require("IMMUTABLE_PROXY"), "IMMUTABLE_PROXY")
+                .withCredentials(require("IMMUTABLE_PROXY_USER"), proxyPassword());
+    }
+
+    /** The proxy's password, read from the file the stack wrote (so it is in no environment dump). */
+    public static String proxyPassword() {
+        Path file = Path.of(require("IMMUTABLE_PROXY_PASSWORD_FILE"));
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the proxy's password from " + file
+                    + "; run `scripts/stack up`", e);
+        }
+    }
+
+    /** tinyproxy's log: a line per request it took ({@code Request (file descriptor N): GET http://... HTTP/1.1}). */
+    public static Path proxyLog() {
+        return Path.of(require("IMMUTABLE_PROXY_LOG"));
     }
 
     /** sigstore-js's bundle check (node script), an independent verifier for the sign tests. */
