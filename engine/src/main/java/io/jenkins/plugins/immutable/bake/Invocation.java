@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.bake;
 
 import io.jenkins.plugins.immutable.EngineException;
+import java.io.Serializable;
 import java.util.UUID;
 
 /**
@@ -12,7 +13,10 @@ import java.util.UUID;
  * @param invokedBy      the user or trigger, or null
  * @param invocationId   unique to this invocation (a Jenkins run id, a UUID)
  */
-public record Invocation(String builderId, String builderVersion, String invokedBy, String invocationId) {
+public record Invocation(String builderId, String builderVersion, String invokedBy, String invocationId)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public Invocation {
         if (builderId == null || builderId.isBlank()) {
