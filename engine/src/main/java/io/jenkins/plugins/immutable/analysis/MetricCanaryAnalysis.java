@@ -69,6 +69,11 @@ public final class MetricCanaryAnalysis implements CanaryAnalysis {
         return step.multipliedBy(template.minimumPoints());
     }
 
+    /** Where the metrics come from (Prometheus, HAProxy's statistics), for pages that say what was judged on. */
+    public MetricSource source() {
+        return source;
+    }
+
     /** The report of a deployment so far. */
     public Optional<CanaryReport> report(String deploymentId) {
         return Optional.ofNullable(reports.get(deploymentId));

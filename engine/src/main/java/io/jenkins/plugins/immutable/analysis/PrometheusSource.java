@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * For example {@code sum(irate(haproxy_server_http_responses_total{code="5xx",${scope}}[1s]))}. Several series from
  * one query (per-instance metrics) are pooled. Points are {@link #withStep step} apart; a step at or above the scrape
  * interval, with rate windows that do not overlap from point to point, keeps the points independent, which the U
- * test assumes.
+ * test assumes. Queries go through an {@link #withProxies HTTP proxy} when one applies to Prometheus' address.
  */
 public final class PrometheusSource implements MetricSource {
 
@@ -45,13 +46,14 @@ public final class PrometheusSource implements MetricSource {
     private final Duration step;
     private final String selector;
     private final Duration timeout;
+    private final List<HttpProxy> proxies;
     private final HttpClient http;
 
     public PrometheusSource(URI url) {
-        this(url, Duration.ofSeconds(1), HAPROXY_SELECTOR, Duration.ofSeconds(15));
+        this(url, Duration.ofSeconds(1), HAPROXY_SELECTOR, Duration.ofSeconds(15), List.of());
     }
 
-    private PrometheusSource(URI url, Duration step, String selector, Duration timeout) {
+    private PrometheusSource(URI url, Duration step, String selector, Duration timeout, List<HttpProxy> proxies) {
         this.url = Objects.requireNonNull(url, "url");
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw EngineException.badInput("Prometheus' address must be an http or https URL, not " + url);
@@ -62,17 +64,36 @@ public final class PrometheusSource implements MetricSource {
         this.step = step;
         this.selector = selector;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.proxies = List.copyOf(proxies);
+        HttpProxy.checkSchemes(this.proxies);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (!this.proxies.isEmpty()) {
+            b.proxy(HttpProxy.selector(this.proxies));
+        }
+        this.http = b.build();
     }
 
     /** Points this far apart (default 1s); not finer than the scrape interval, or points repeat. */
     public PrometheusSource withStep(Duration newStep) {
-        return new PrometheusSource(url, newStep, selector, timeout);
+        return new PrometheusSource(url, newStep, selector, timeout, proxies);
     }
 
     /** What {@code ${scope}} becomes, itself using {@code ${environment}} and {@code ${servers}}. */
     public PrometheusSource withSelector(String newSelector) {
-        return new PrometheusSource(url, step, newSelector, timeout);
+        return new PrometheusSource(url, step, newSelector, timeout, proxies);
+    }
+
+    /**
+     * Queries through these proxies (at most one per scheme), unless the one for Prometheus' scheme exempts its host;
+     * none: directly, as by default.
+     */
+    public PrometheusSource withProxies(List<HttpProxy> newProxies) {
+        return new PrometheusSource(url, step, selector, timeout, newProxies);
+    }
+
+    /** Queries through this proxy, unless it exempts Prometheus' host. */
+    public PrometheusSource withProxy(HttpProxy proxy) {
+        return withProxies(List.of(proxy));
     }
 
     public URI url() {
@@ -139,16 +160,38 @@ public final class PrometheusSource implements MetricSource {
         String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
                 + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step=" + seconds(step);
         URI endpoint = URI.create(url.toString().replaceAll("/+$", "") + "/api/v1/query_range");
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response = null;
+        HttpProxy proxy = HttpProxy.forUri(proxies, endpoint).orElse(null);
+        HttpRequest.Builder rb;
+        if (proxy == null) {
+            rb = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form));
+        } else {
+            // GET through a proxy: one that turns a request away answers before reading a body and closes, and the
+            // reset its unread body causes can swallow that answer (tinyproxy does). Our queries fit in a URL.
+            rb = HttpRequest.newBuilder(URI.create(endpoint + "?" + form)).GET();
+            // As the registry client does: pre-emptive, as a java.net.Authenticator would also take Prometheus' 401s.
+            proxy.proxyAuthorization().ifPresent(value -> rb.header("Proxy-Authorization", value));
+        }
+        rb.timeout(timeout);
+        HttpRequest request = rb.build();
+        HttpResponse<java.io.InputStream> response = null;
+        String text = null;
         IOException failure = null;
-        for (int attempt = 1; attempt <= 3 && response == null; attempt++) {
+        for (int attempt = 1; attempt <= 3 && text == null; attempt++) {
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                // The body separately: a proxy that turns the request away closes the connection after its answer,
+                // whose status and headers are all that is needed then.
+                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                if (proxy != null && HttpProxy.isRefusal(response.statusCode(), response.headers())) {
+                    response.body().close();
+                    throw proxy.refused(endpoint, response.statusCode(), "query Prometheus for metric '"
+                            + metric.name() + "'");
+                }
+                try (java.io.InputStream in = response.body()) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
                 if (response.statusCode() >= 500 && attempt < 3) {
-                    response = null;
+                    text = null;
                     Thread.sleep(200L * attempt);
                 }
             } catch (IOException e) {
@@ -159,19 +202,25 @@ public final class PrometheusSource implements MetricSource {
                 throw EngineException.outage("interrupted while querying Prometheus at " + url, e);
             }
         }
-        if (response == null) {
+        if (text == null && proxy != null) {
+            // Through a proxy the client dials only the proxy, so a refused connection is the proxy's.
+            throw EngineException.outage("cannot reach Prometheus at " + url + " through the proxy " + proxy.address()
+                    + " (" + failure + "); check that the proxy runs and that the proxy settings (HTTPS_PROXY,"
+                    + " HTTP_PROXY, NO_PROXY) name the right one", failure);
+        }
+        if (text == null) {
             throw EngineException.outage("cannot reach Prometheus at " + url + " (" + failure
                     + "); check that it runs and listens there (scripts/stack up starts one on 127.0.0.1:5107)", failure);
         }
         JsonNode body;
         try {
-            body = JSON.readTree(response.body());
+            body = JSON.readTree(text);
         } catch (IOException e) {
             throw EngineException.outage("Prometheus at " + url + " answered HTTP " + response.statusCode()
                     + " with something that is not its API's JSON; is " + url + " Prometheus?", e);
         }
         if (!"success".equals(body.path("status").asText())) {
-            String error = body.path("errorType").asText("") + ": " + body.path("error").asText(response.body());
+            String error = body.path("errorType").asText("") + ": " + body.path("error").asText(text);
             if (response.statusCode() == 400 || response.statusCode() == 422) {
                 throw EngineException.badInput("Prometheus refused the query of metric '" + metric.name() + "' for the "
                         + role + " (" + error + "); fix the metric's query: " + query);
@@ -235,6 +284,7 @@ public final class PrometheusSource implements MetricSource {
 
     @Override
     public String toString() {
-        return "Prometheus " + url + " (step " + seconds(step) + "s)";
+        return "Prometheus " + url + " (step " + seconds(step) + "s" + HttpProxy.forUri(proxies, url)
+                .map(p -> ", through proxy " + p.address()).orElse("") + ")";
     }
 }

@@ -41,6 +41,7 @@ import io.jenkins.plugins.immutable.promote.Environment;
 import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.promote.PromotionOrder;
 import io.jenkins.plugins.immutable.promote.Promoter;
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Policy;
@@ -101,6 +102,7 @@ public final class Wiring implements AutoCloseable {
     private final ApprovalHook approval;
     private final MarginalHook marginal;
     private final BiConsumer<CanaryStep, CanaryReport> onCanaryReport;
+    private final List<HttpProxy> proxies;
 
     private final Map<String, Optional<RegistryCredentials>> logins = new LinkedHashMap<>();
     private final Map<String, DockerClient> dockerClients = new LinkedHashMap<>();
@@ -130,6 +132,7 @@ public final class Wiring implements AutoCloseable {
         this.approval = b.approval;
         this.marginal = b.marginal;
         this.onCanaryReport = b.onCanaryReport;
+        this.proxies = List.copyOf(b.proxies);
     }
 
     /** Starts a wiring of {@code config} whose secrets come from {@code credentials}. */
@@ -150,7 +153,7 @@ public final class Wiring implements AutoCloseable {
     /**
      * The one registry client for this configuration: every configured registry's login (registries not listed, or
      * listed without credentials, are used anonymously or with Docker's config when the builder was given one), plain
-     * HTTP where {@code insecure} says so, bounded retries reported to the listener.
+     * HTTP where {@code insecure} says so, bounded retries reported to the listener, through the builder's proxies.
      */
     public synchronized RegistryClient registry() {
         requireOpen();
@@ -166,6 +169,7 @@ public final class Wiring implements AutoCloseable {
             if (dockerConfig != null) {
                 b.dockerConfig(dockerConfig);
             }
+            proxies.forEach(b::proxy);
             registry = b.build();
         }
         return registry;
@@ -392,7 +396,7 @@ public final class Wiring implements AutoCloseable {
         AnalysisTemplate template = analysisTemplate(t);
         MetricSource source;
         if (t.source() instanceof AnalysisTemplateConfig.Prometheus p) {
-            source = new PrometheusSource(URI.create(p.url())).withStep(DeliveryConfig.POINT);
+            source = new PrometheusSource(URI.create(p.url())).withStep(DeliveryConfig.POINT).withProxies(proxies);
         } else {
             AnalysisTemplateConfig.Haproxy h = (AnalysisTemplateConfig.Haproxy) t.source();
             HAProxyStatsSource stats = HAProxyStatsSource.start(new HAProxyRuntime(Path.of(h.socket())),
@@ -616,6 +620,7 @@ public final class Wiring implements AutoCloseable {
         private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
         private MarginalHook marginal = MarginalHook.NOBODY;
         private BiConsumer<CanaryStep, CanaryReport> onCanaryReport;
+        private final List<HttpProxy> proxies = new ArrayList<>();
 
         private Builder(DeliveryConfig config, CredentialResolver credentials) {
             this.config = Objects.requireNonNull(config, "config");
@@ -686,7 +691,19 @@ public final class Wiring implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends the engine's outbound HTTP (registries and their token services, Prometheus) through this proxy, except
+         * to the hosts it exempts; call once more with a proxy for the other scheme when http and https use different
+         * ones. The Docker engine and HAProxy are reached over their sockets, and health checks go straight to the
+         * instances, never through it.
+         */
+        public Builder proxy(HttpProxy httpProxy) {
+            this.proxies.add(Objects.requireNonNull(httpProxy, "httpProxy"));
+            return this;
+        }
+
         public Wiring build() {
+            HttpProxy.checkSchemes(proxies);
             return new Wiring(this);
         }
     }

@@ -10,6 +10,9 @@ import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.analysis.AnalysisTemplate;
 import io.jenkins.plugins.immutable.analysis.CanaryMetric;
 import io.jenkins.plugins.immutable.analysis.Direction;
+import io.jenkins.plugins.immutable.analysis.MetricSource;
+import io.jenkins.plugins.immutable.analysis.Scope;
+import io.jenkins.plugins.immutable.analysis.Scopes;
 import io.jenkins.plugins.immutable.analysis.ScoreThresholds;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
 import io.jenkins.plugins.immutable.deploy.Canary;
@@ -21,9 +24,11 @@ import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Severity;
 import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.testing.ProxyLog;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -265,6 +270,32 @@ public class WiringTest {
             assertSame(wiring.canaryAnalysis(), wiring.canaryAnalysis());
             EngineException e = assertThrows(EngineException.class, () -> wiring.analysis("latency"));
             assertTrue(e.getMessage(), e.getMessage().contains("no analysis template 'latency'; configured: errors"));
+        }
+    }
+
+    @Test
+    public void theProxyCarriesTheRegistryClientAndThePrometheusSource() {
+        String yaml = """
+                analysisTemplates:
+                  - name: errors
+                    source: { prometheus: { url: "%s" } }
+                    metrics:
+                      - { name: weight, query: 'max(haproxy_server_weight{${scope}})' }
+                """.formatted(Stack.prometheus());
+        ProxyLog log = ProxyLog.mark();
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).proxy(Stack.proxy()).build()) {
+            Repository repo = Repository.parse(Stack.authRegistry() + "/" + Stack.uniqueRepository("wiring-proxied"));
+            assertEquals(List.of(), wiring.registry().listTags(repo));
+            assertTrue("the registry client goes through the proxy: " + log.requests(),
+                    log.requestsMentioning(repo.path() + "/tags/list").size() >= 1);
+
+            MetricSource source = wiring.analysis("errors").source();
+            Instant end = Instant.now().minusSeconds(2);
+            source.fetch(CanaryMetric.of("weight", "max(haproxy_server_weight{${scope}})"),
+                    new Scopes(new Scope(Scope.Role.BASELINE, "prod", List.of("baseline1")),
+                            new Scope(Scope.Role.CANARY, "prod", List.of("green1"))), end.minusSeconds(5), end);
+            assertEquals("the Prometheus source goes through the proxy: " + log.requests(), 2,
+                    log.requestsMentioning(Stack.prometheus() + "/api/v1/query_range?").size());
         }
     }
 
