@@ -111,10 +111,11 @@ final class Demo {
             DeliveryConfig config = ConfigYaml.parse(yaml, configFile.toString());
             heading("The demo's configuration is " + configFile + "; its repositories are " + stack.registry()
                     + "/demo/" + id + "/{builds,dev,staging,prod}");
-            try (Wiring wiring = Wiring.builder(config, signingIsTheDemos()).listener(out)
+            Wiring.Builder wired = Wiring.builder(config, signingIsTheDemos()).listener(out)
                     .dockerHost(stack.dockerHost()).scanIndexCache(session.cacheDirectory().resolve("osv-index"))
-                    .onCanaryReport((step, report) -> reports.put(step.environment(), report))
-                    .build()) {
+                    .onCanaryReport((step, report) -> reports.put(step.environment(), report));
+            session.proxies().forEach(wired::proxy);
+            try (Wiring wiring = wired.build()) {
                 clearEarlierDemo(wiring);
                 try {
                     for (Version v : VERSIONS) {

@@ -16,7 +16,9 @@ import picocli.CommandLine.ScopeType;
                 + " environments, analysis templates; flags override it. Secrets never come from flags: registry"
                 + " logins and signing keys are read from environment variables named after their credentialsId"
                 + " (REGISTRY_PROD_USERNAME/_PASSWORD, RELEASE_KEY_FILE or RELEASE_KEY, RELEASE_KEY_PASSWORD) or"
-                + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt."},
+                + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt. Registries and"
+                + " Prometheus are reached through the HTTP proxy of HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as curl"
+                + " reads them."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
             RollbackCommand.class, ResumeCommand.class, StatusCommand.class,
             HistoryCommand.class, DriftCommand.class, KeygenCommand.class, DemoCommand.class,

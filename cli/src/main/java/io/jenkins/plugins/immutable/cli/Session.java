@@ -8,6 +8,7 @@ import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.analysis.MarginalHook;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import io.jenkins.plugins.immutable.sign.KeyFiles;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
@@ -38,6 +39,7 @@ final class Session implements AutoCloseable {
     private String run;
     private Path configFile;
     private Wiring wiring;
+    private List<HttpProxy> proxies;
     private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
     private MarginalHook marginal = MarginalHook.NOBODY;
 
@@ -123,16 +125,25 @@ final class Session implements AutoCloseable {
     /** The engine objects of this configuration; built once, on first use. */
     Wiring wiring() {
         if (wiring == null) {
-            wiring = Wiring.builder(config(), new EnvironmentCredentials(env(), main.workingDirectory()))
+            Wiring.Builder b = Wiring.builder(config(), new EnvironmentCredentials(env(), main.workingDirectory()))
                     .listener(output)
                     .dockerHost(env().get("DOCKER_HOST"))
                     .dockerConfig(dockerConfig())
                     .scanIndexCache(cacheDirectory().resolve("osv-index"))
                     .approval(approval)
-                    .marginal(marginal)
-                    .build();
+                    .marginal(marginal);
+            proxies().forEach(b::proxy);
+            wiring = b.build();
         }
         return wiring;
+    }
+
+    /** The HTTP proxies of HTTPS_PROXY, HTTP_PROXY and NO_PROXY (as curl reads them), read once. */
+    List<HttpProxy> proxies() {
+        if (proxies == null) {
+            proxies = ProxyEnvironment.read(env());
+        }
+        return proxies;
     }
 
     /** Who approves promotions that require it; set before the engine is wired. */

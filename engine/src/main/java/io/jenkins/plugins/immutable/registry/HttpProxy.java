@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * registries' own 401 challenges, failing them with "No credentials provided" instead of handing them back. For https
  * targets the JDK sends that header only in the CONNECT that opens the tunnel, and only when Basic is allowed for
  * tunnels, which it is not by default: an administrator whose proxy wants a login for https starts the JVM (the Jenkins
- * controller and agents, or {@code JAVA_OPTS} of the CLI) with {@code -Djdk.http.auth.tunneling.disabledSchemes=}
- * (empty). Plain http targets need nothing.
+ * controller and agents, or {@code IMMUTABLE_JAVA_OPTS} of {@code bin/immutable}) with
+ * {@code -Djdk.http.auth.tunneling.disabledSchemes=} (empty). Plain http targets need nothing.
  *
  * <pre>{@code
  * HttpProxy proxy = HttpProxy.of("proxy.corp", 3128).withCredentials("ci", password)
@@ -110,8 +110,8 @@ public record HttpProxy(String host, int port, String username, String password,
         if (scheme >= 0) {
             String s = rest.substring(0, scheme).toLowerCase(Locale.ROOT);
             if (!s.equals("http")) {
-                throw EngineException.badInput(what + " names a " + s + ":// proxy (" + shown + "); only http:// proxies"
-                        + " are supported: write it as http://[user:password@]host:port");
+                throw EngineException.badInput(what + " names a " + s + ":// proxy (" + shown + "); only http://"
+                        + " proxies are supported: write it as http://[user:password@]host:port");
             }
             rest = rest.substring(scheme + 3);
         }
@@ -319,7 +319,8 @@ public record HttpProxy(String host, int port, String username, String password,
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
                 if (getRequestorType() != RequestorType.PROXY || !proxy.hasCredentials()
-                        || getRequestingPort() != proxy.port() || !proxy.isHost(getRequestingHost(), getRequestingSite())) {
+                        || getRequestingPort() != proxy.port()
+                        || !proxy.isHost(getRequestingHost(), getRequestingSite())) {
                     return null;
                 }
                 return new PasswordAuthentication(proxy.username(), proxy.password().toCharArray());
@@ -387,7 +388,8 @@ public record HttpProxy(String host, int port, String username, String password,
     public String toString() {
         return "HttpProxy[" + address() + (username == null ? "" : ", user " + username + ", password ****")
                 + (noProxy.isEmpty() ? "" : ", no proxy for " + String.join(",", noProxy))
-                + (schemes.size() == ALL_SCHEMES.size() ? "" : ", " + String.join(",", new TreeSet<>(schemes)) + " only")
+                + (schemes.size() == ALL_SCHEMES.size() ? ""
+                : ", " + String.join(",", new TreeSet<>(schemes)) + " only")
                 + "]";
     }
 

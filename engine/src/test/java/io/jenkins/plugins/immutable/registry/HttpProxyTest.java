@@ -151,8 +151,8 @@ public class HttpProxyTest {
         HttpProxy p = HttpProxy.of("proxy.corp", 3128).withCredentials("ci", SECRET);
         EngineException e = p.refused(URI.create("http://r:5000/v2/"), 407, "get manifest r:5000/a:1");
         assertEquals("the proxy proxy.corp:3128 refused the credentials of user 'ci' (407 Proxy Authentication"
-                + " Required) to get manifest r:5000/a:1: set the proxy user and password it accepts (the CLI reads them"
-                + " from HTTPS_PROXY/HTTP_PROXY=http://user:password@proxy.corp:3128; Jenkins from its HTTP proxy"
+                + " Required) to get manifest r:5000/a:1: set the proxy user and password it accepts (the CLI reads"
+                + " them from HTTPS_PROXY/HTTP_PROXY=http://user:password@proxy.corp:3128; Jenkins from its HTTP proxy"
                 + " configuration)", e.getMessage());
         assertEquals(EngineException.Kind.BAD_INPUT, e.kind());
         assertTrue(p.refused(URI.create("http://r/"), 401, "x").getMessage()

@@ -36,7 +36,7 @@ public final class ProxyLog {
         }
     }
 
-    /** Every request line since the mark, as {@code GET http://127.0.0.1:5101/v2/ HTTP/1.1} or {@code CONNECT h:p ...}. */
+    /** Every request line since the mark: {@code GET http://127.0.0.1:5101/v2/ HTTP/1.1}, {@code CONNECT h:p ...}. */
     public List<String> requests() {
         List<String> out = new ArrayList<>();
         for (String line : linesSinceMark()) {
