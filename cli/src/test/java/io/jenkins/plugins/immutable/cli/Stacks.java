@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.AssumptionViolatedException;
 
 /** The local stack's addresses for the CLI's tests; missing ones fail the test with what to run. */
 final class Stacks {
@@ -10,6 +11,11 @@ final class Stacks {
     }
 
     static String require(String variable) {
+        if ("unavailable".equals(System.getProperty("immutable.stack"))) {
+            // where no stack can start (ci.jenkins.io): skip, rather than fail, what needs it
+            throw new AssumptionViolatedException("this build runs where the local stack cannot start"
+                    + " (-Dimmutable.stack=unavailable); the test needs " + variable);
+        }
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException(variable + " is not set: this test needs the local stack. Run"
