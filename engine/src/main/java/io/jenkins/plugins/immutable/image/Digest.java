@@ -67,7 +67,7 @@ public record Digest(Algorithm algorithm, String hex) implements Comparable<Dige
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(hex, "hex");
         if (hex.length() != algorithm.hexLength() || !LOWER_HEX.matcher(hex).matches()) {
-            throw EngineException.badInput("'" + algorithm.label() + ":" + hex + "' is not a valid digest: "
+            throw EngineException.badInput(Shown.quote(algorithm.label() + ":" + hex) + " is not a valid digest: "
                     + algorithm.label() + " needs exactly " + algorithm.hexLength() + " lowercase hex characters");
         }
     }
@@ -77,13 +77,14 @@ public record Digest(Algorithm algorithm, String hex) implements Comparable<Dige
         Objects.requireNonNull(text, "digest");
         int colon = text.indexOf(':');
         if (colon <= 0) {
-            throw EngineException.badInput("'" + text + "' is not a digest; expected the form sha256:<64 hex characters>");
+            throw EngineException.badInput(Shown.quote(text) + " is not a digest; expected the form sha256:<64 hex"
+                    + " characters>");
         }
         String label = text.substring(0, colon);
         Algorithm algorithm = Algorithm.of(label);
         if (algorithm == null) {
-            throw EngineException.badInput("'" + text + "' uses the digest algorithm '" + label
-                    + "', which is not supported; use sha256 (or sha512)");
+            throw EngineException.badInput(Shown.quote(text) + " uses the digest algorithm " + Shown.quote(label)
+                    + ", which is not supported; use sha256 (or sha512)");
         }
         return new Digest(algorithm, text.substring(colon + 1));
     }

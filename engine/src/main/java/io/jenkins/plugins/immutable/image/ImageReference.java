@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  * and neither tag nor digest means the tag {@code latest}. {@link #toString()} prints the canonical, fully qualified
  * form, which {@link #parse} reads back to an equal reference.
  *
+ * <p>Messages quote the input cut short and with control characters escaped, and never what precedes an '@' that
+ * no digest follows, which may be a user name and password.
+ *
  * <p>A reference is <em>pinned</em> when it carries a digest: it then names one immutable image, whatever its tag
  * says later. Promotion and rollback work on pinned references.
  *
@@ -25,21 +28,34 @@ public record ImageReference(String registry, String path, String tag, Digest di
 
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern HEX_ID = Pattern.compile("[a-f0-9]{64}");
+    private static final String TAG_RULE = "a tag is 1 to 128 ASCII letters, digits, '_', '.' and '-', not starting"
+            + " with '.' or '-'";
+    private static final String FORM = "Write [registry[:port]/]repository[:tag][@sha256:<hex>], for example"
+            + " 127.0.0.1:5000/team/app:1.0";
+    static final String CREDENTIALS = "credentials do not belong in an image reference; configure a registry login"
+            + " (registries[].credentialsId, or docker login) and leave the user name and password out";
 
     public ImageReference {
         Repository.validate(registry, path);
         if (tag != null && !TAG.matcher(tag).matches()) {
-            throw EngineException.badInput("'" + tag + "' is not a valid tag: a tag is 1 to 128 letters, digits, '_', '.'"
-                    + " and '-', not starting with '.' or '-'");
+            throw EngineException.badInput(Shown.quote(tag) + " is not a valid tag: " + TAG_RULE);
         }
         if (tag == null && digest == null) {
-            throw EngineException.badInput("an image reference needs a tag or a digest: " + registry + "/" + path);
+            throw EngineException.badInput("an image reference needs a tag or a digest: "
+                    + Shown.quote(registry + "/" + path));
         }
     }
 
     /** Parses a reference; see the class comment for the normalisation. */
     public static ImageReference parse(String text) {
-        Objects.requireNonNull(text, "reference");
+        if (text == null) {
+            throw EngineException.badInput("no image reference given. " + FORM);
+        }
+        // Before anything that quotes the input: a user name and password pasted into it must not reach a log.
+        EngineException credentials = atSignProblem(text, "image reference", true);
+        if (credentials != null) {
+            throw credentials;
+        }
         if (text.isEmpty()) {
             throw invalid(text, "it is empty");
         }
@@ -59,15 +75,8 @@ public record ImageReference(String registry, String path, String tag, Digest di
             if (text.indexOf('@', at + 1) >= 0) {
                 throw invalid(text, "it has more than one '@'");
             }
-            String digestText = text.substring(at + 1);
-            if (!digestText.contains(":")) {
-                throw invalid(text, "'" + digestText + "' after '@' is not a digest (sha256:<64 hex characters>)");
-            }
-            try {
-                digest = Digest.parse(digestText);
-            } catch (EngineException e) {
-                throw invalid(text, e.getMessage());
-            }
+            // atSignProblem let it through, so this is a valid digest.
+            digest = Digest.parse(text.substring(at + 1));
             name = text.substring(0, at);
         }
         String tag = null;
@@ -76,8 +85,7 @@ public record ImageReference(String registry, String path, String tag, Digest di
             tag = name.substring(colon + 1);
             name = name.substring(0, colon);
             if (!TAG.matcher(tag).matches()) {
-                throw invalid(text, "'" + tag + "' is not a valid tag: 1 to 128 letters, digits, '_', '.' and '-',"
-                        + " not starting with '.' or '-'");
+                throw invalid(text, Shown.quote(tag) + " is not a valid tag: " + TAG_RULE);
             }
         }
         if (name.isEmpty()) {
@@ -100,11 +108,55 @@ public record ImageReference(String registry, String path, String tag, Digest di
     }
 
     static EngineException invalid(String text, String reason) {
-        String shown = text.length() > 300 ? text.substring(0, 300) + "..." : text;
-        // Someone may paste a URL with credentials in it; never echo them.
-        shown = shown.replaceAll("//[^/@]*@", "//***@");
-        return EngineException.badInput("'" + shown + "' is not a valid image reference: " + reason
-                + ". Write [registry[:port]/]repository[:tag][@sha256:<hex>], for example 127.0.0.1:5000/team/app:1.0");
+        return EngineException.badInput(Shown.quote(text) + " is not a valid image reference: " + reason + ". " + FORM);
+    }
+
+    /**
+     * Null, or why an {@code '@'} in {@code text} cannot stand: an image reference has one at most, followed by a
+     * digest, and a repository name has none. Text with an '@' that no digest follows may be
+     * {@code user:password@registry/...}, pasted from a URL or a login; so these messages quote only what follows the
+     * '@', never what precedes it.
+     */
+    static EngineException atSignProblem(String text, String what, boolean digestAllowed) {
+        int first = text.indexOf('@');
+        if (first < 0) {
+            return null;
+        }
+        String[] afterAt = text.substring(first + 1).split("@", -1);
+        for (String segment : afterAt) {
+            // A digest has no '/', a registry and path do: what precedes this '@' is a user name or a password.
+            if (segment.contains("/")) {
+                return EngineException.badInput("the " + what + " has a user name or password before its registry"
+                        + " (user:password@registry/...): " + CREDENTIALS + withoutScheme(text));
+            }
+        }
+        // Could be user:password@registry with no path as much as repository@not-a-digest: say both.
+        String ifCredentials = text.substring(0, first).contains("/") ? ""
+                : "; if the text before '@' is a user name or password, " + CREDENTIALS;
+        if (!digestAllowed) {
+            return EngineException.badInput("a " + what + " has no '@': leave out the '@' and a digest after it, which"
+                    + " only an image reference has" + ifCredentials);
+        }
+        for (String segment : afterAt) {
+            try {
+                Digest.parse(segment);
+            } catch (EngineException e) {
+                return EngineException.badInput("the " + what + " is not valid after its '@': " + e.getMessage()
+                        + ifCredentials + ". " + FORM);
+            }
+        }
+        return null;
+    }
+
+    /** The advice to leave out a URL's scheme, when the text has one; only a well-formed scheme is repeated. */
+    private static String withoutScheme(String text) {
+        int scheme = text.indexOf("://");
+        if (scheme < 0) {
+            return "";
+        }
+        String name = text.substring(0, scheme);
+        return name.matches("[A-Za-z][A-Za-z0-9+.-]{0,15}") ? ", and leave out " + name + "://"
+                : ", and leave out the scheme (such as https://)";
     }
 
     public static ImageReference of(Repository repository, String tag, Digest digest) {

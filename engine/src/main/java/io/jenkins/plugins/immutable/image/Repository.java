@@ -35,21 +35,29 @@ public record Repository(String registry, String path) implements Serializable {
         Objects.requireNonNull(path, "path");
         String hostProblem = hostProblem(registry);
         if (hostProblem != null) {
-            throw EngineException.badInput("'" + registry + "' is not a valid registry: " + hostProblem);
+            throw EngineException.badInput(Shown.quote(registry) + " is not a valid registry: " + hostProblem);
         }
         String pathProblem = pathProblem(path);
         if (pathProblem != null) {
-            throw EngineException.badInput("'" + path + "' is not a valid repository name: " + pathProblem);
+            throw EngineException.badInput(Shown.quote(path) + " is not a valid repository name: " + pathProblem);
         }
         if (registry.length() + 1 + path.length() > NAME_MAX) {
-            throw EngineException.badInput("the repository name " + registry + "/" + path + " is longer than "
-                    + NAME_MAX + " characters");
+            throw EngineException.badInput("the repository name " + Shown.quote(registry + "/" + path)
+                    + " is longer than " + NAME_MAX + " characters");
         }
     }
 
     /** Parses {@code [registry[:port]/]path} without tag or digest, normalised as {@link ImageReference} says. */
     public static Repository parse(String name) {
-        Objects.requireNonNull(name, "repository");
+        if (name == null) {
+            throw EngineException.badInput("no repository given; write [registry[:port]/]path, for example"
+                    + " 127.0.0.1:5000/team/app");
+        }
+        // Before anything that quotes the input: a user name and password pasted into it must not reach a log.
+        EngineException credentials = ImageReference.atSignProblem(name, "repository name", false);
+        if (credentials != null) {
+            throw credentials;
+        }
         String registry;
         String path;
         int slash = name.indexOf('/');
@@ -75,11 +83,11 @@ public record Repository(String registry, String path) implements Serializable {
         }
         String hostProblem = hostProblem(registry);
         if (hostProblem != null) {
-            throw EngineException.badInput("'" + registry + "' is not a valid registry host: " + hostProblem);
+            throw EngineException.badInput(Shown.quote(registry) + " is not a valid registry host: " + hostProblem);
         }
         String pathProblem = pathProblem(path);
         if (pathProblem != null) {
-            throw EngineException.badInput("'" + path + "' is not a valid repository name: " + pathProblem);
+            throw EngineException.badInput(Shown.quote(path) + " is not a valid repository name: " + pathProblem);
         }
         return new Repository(registry, path);
     }
@@ -104,7 +112,7 @@ public record Repository(String registry, String path) implements Serializable {
                 port = rest.substring(1);
             }
             if (!IPV6.matcher(host).matches()) {
-                return "'" + host + "' is not an IPv6 address";
+                return Shown.quote(host) + " is not an IPv6 address";
             }
         } else {
             int colon = registry.indexOf(':');
@@ -113,14 +121,14 @@ public record Repository(String registry, String path) implements Serializable {
                 port = registry.substring(colon + 1);
             }
             if (!DOMAIN_NAME.matcher(host).matches()) {
-                return "'" + host + "' is not a host name: use letters, digits, '-' and dots, not starting or ending"
-                        + " with '-'";
+                return Shown.quote(host) + " is not a host name: use ASCII letters, digits, '-' and dots, not starting"
+                        + " or ending with '-'";
             }
         }
         if (port != null) {
             if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
-                return "the port '" + port + "' is not a number from 1 to 65535";
+                return "the port " + Shown.quote(port) + " is not a number from 1 to 65535";
             }
         }
         return null;
@@ -138,8 +146,8 @@ public record Repository(String registry, String path) implements Serializable {
                 return "it has an empty path component (a leading, trailing or double '/')";
             }
             if (!COMPONENT.matcher(component).matches()) {
-                return "the component '" + component + "' must be lowercase letters and digits, separated by"
-                        + " '.', '_', '__' or dashes, starting and ending with a letter or digit";
+                return "the component " + Shown.quote(component) + " must be lowercase letters and digits, separated"
+                        + " by '.', '_', '__' or dashes, starting and ending with a letter or digit";
             }
         }
         return null;
