@@ -11,8 +11,13 @@ import java.util.regex.Pattern;
  * and neither tag nor digest means the tag {@code latest}. {@link #toString()} prints the canonical, fully qualified
  * form, which {@link #parse} reads back to an equal reference.
  *
- * <p>Messages quote the input cut short and with control characters escaped, and never what precedes an '@' that
- * no digest follows, which may be a user name and password.
+ * <p>Docker's grammar ({@code distribution/reference}) is followed, with deliberate differences that the test
+ * data {@code docker-reference-cases.json} lists and checks: {@code registry-1.docker.io} is Docker Hub too; the
+ * 255-character limit counts registry, '/' and path together, as the OCI distribution spec says clients do; a port is
+ * 1 to 65535; an IPv6 literal must be an address (RFC 4291's text forms), and a host whose last label starts with a
+ * digit must be an IPv4 address, because the registry client's {@link java.net.URI} finds no host in anything else.
+ * Messages quote the input cut short and with control characters escaped, and never what precedes an '@' that no
+ * digest follows, which may be a user name and password.
  *
  * <p>A reference is <em>pinned</em> when it carries a digest: it then names one immutable image, whatever its tag
  * says later. Promotion and rollback work on pinned references.

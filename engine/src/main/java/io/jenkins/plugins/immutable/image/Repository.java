@@ -23,7 +23,12 @@ public record Repository(String registry, String path) implements Serializable {
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern DOMAIN_NAME =
             Pattern.compile("(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*");
-    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+(?:%[A-Za-z0-9]+)?\\]");
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|0?[0-9]?[0-9])\\.){3}"
+            + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|0?[0-9]?[0-9])");
+    private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
+    private static final String IPV6_RULE = "write an IPv6 address in brackets as hex groups and colons, for example"
+            + " [fd00::1]:5000, without a zone id (%eth0) or an embedded IPv4 address (::ffff:192.0.2.1), which"
+            + " Docker's reference grammar does not allow either";
     private static final int NAME_MAX = 255;
 
     public Repository {
@@ -111,8 +116,10 @@ public record Repository(String registry, String path) implements Serializable {
                 }
                 port = rest.substring(1);
             }
-            if (!IPV6.matcher(host).matches()) {
-                return Shown.quote(host) + " is not an IPv6 address";
+            String ipv6Problem = ipv6Problem(host.substring(1, host.length() - 1));
+            if (ipv6Problem != null) {
+                return Shown.quote(host) + " is not an IPv6 address this tool accepts: " + ipv6Problem + "; "
+                        + IPV6_RULE;
             }
         } else {
             int colon = registry.indexOf(':');
@@ -124,14 +131,75 @@ public record Repository(String registry, String path) implements Serializable {
                 return Shown.quote(host) + " is not a host name: use ASCII letters, digits, '-' and dots, not starting"
                         + " or ending with '-'";
             }
-        }
-        if (port != null) {
-            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
-                    || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
-                return "the port " + Shown.quote(port) + " is not a number from 1 to 65535";
+            int lastDot = host.lastIndexOf('.');
+            if (lastDot >= 0 && isAsciiDigit(host.charAt(lastDot + 1)) && !IPV4.matcher(host).matches()) {
+                // Docker's grammar takes it, but no DNS name ends in a label that starts with a digit, and Java's URI
+                // (which the registry client goes through) finds no host in it and fails far from here.
+                return Shown.quote(host) + " is neither a host name nor an IPv4 address: the last label of a host"
+                        + " name starts with a letter, and an IPv4 address is four numbers from 0 to 255";
             }
         }
+        if (port != null) {
+            return portProblem(port);
+        }
         return null;
+    }
+
+    private static String portProblem(String port) {
+        for (int i = 0; i < port.length(); i++) {
+            char c = port.charAt(i);
+            if (!isAsciiDigit(c)) {
+                // Java's Character.isDigit and Integer.parseInt take full-width and other scripts' digits as well,
+                // which look like a port here and then name no port at all in a URL.
+                return "the port " + Shown.quote(port) + " is not a number: a port is ASCII digits 0-9, from 1 to"
+                        + " 65535" + (Character.isDigit(c)
+                                ? String.format(" (U+%04X is a digit of another script)", (int) c) : "");
+            }
+        }
+        if (port.isEmpty() || port.length() > 5 || Integer.parseInt(port) > 65535 || Integer.parseInt(port) == 0) {
+            return "the port " + Shown.quote(port) + " is not a number from 1 to 65535";
+        }
+        return null;
+    }
+
+    /** Null, or what is wrong with the text between an IPv6 literal's brackets, by RFC 4291's textual forms. */
+    private static String ipv6Problem(String address) {
+        if (address.indexOf('%') >= 0) {
+            return "it has a zone id";
+        }
+        if (address.indexOf('.') >= 0) {
+            return "it has an embedded IPv4 address";
+        }
+        int compressed = address.indexOf("::");
+        if (compressed >= 0 && address.indexOf("::", compressed + 1) >= 0) {
+            return "'::' appears more than once";
+        }
+        String[] groups = compressed < 0 ? address.split(":", -1)
+                : (address.substring(0, compressed) + ":" + address.substring(compressed + 2)).split(":", -1);
+        int count = 0;
+        for (int i = 0; i < groups.length; i++) {
+            String group = groups[i];
+            // With '::' at either end, splitting leaves an empty string where the '::' stood; it is no group.
+            boolean compressedEdge = compressed >= 0 && group.isEmpty()
+                    && ((i == 0 && compressed == 0) || (i == groups.length - 1 && compressed == address.length() - 2));
+            if (compressedEdge) {
+                continue;
+            }
+            if (!HEX_GROUP.matcher(group).matches()) {
+                return "it needs groups of 1 to 4 hex digits separated by ':'";
+            }
+            count++;
+        }
+        if (compressed < 0 ? count != 8 : count > 7) {
+            return compressed < 0 ? "it has " + count + (count == 1 ? " group" : " groups") + "; without '::' an"
+                    + " address has 8 groups"
+                    : "it has more than 7 groups besides '::'";
+        }
+        return null;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static String pathProblem(String path) {

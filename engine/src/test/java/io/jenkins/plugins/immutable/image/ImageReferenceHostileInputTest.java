@@ -2,17 +2,19 @@ package io.jenkins.plugins.immutable.image;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.Test;
 
 /**
- * Input written to break the parser or its messages (issue 17): credentials pasted into a reference, huge or
- * control-laden text, and no text at all.
+ * Input written to break the parser or its messages (issue 17): digits of other scripts in a port, IPv6 literals
+ * Docker's grammar refuses, credentials pasted into a reference, huge or control-laden text, and no text at all.
  */
 public class ImageReferenceHostileInputTest {
 
@@ -31,6 +33,82 @@ public class ImageReferenceHostileInputTest {
 
     private static String refusalOf(String reference) {
         return refusal(() -> ImageReference.parse(reference)).getMessage();
+    }
+
+    @Test
+    public void aPortIsAsciiDigitsOnly() {
+        String[] references = {
+            "localhost:\uff15\uff10\uff10\uff10/app",         // full-width 5000
+            "localhost:\u0665\u0660\u0660\u0660/app",         // Arabic-Indic 5000
+            "registry.example.com:\u06f4\u06f4\u06f3/app",    // extended Arabic-Indic (Persian) 443
+            "127.0.0.1:5\u0966\u0966\u0966/app",              // Devanagari zeros after an ASCII 5
+            "[::1]:\uff15\uff10\uff10\uff10/app:1",
+        };
+        for (String reference : references) {
+            String message = refusalOf(reference);
+            assertTrue(message, message.contains("a port is ASCII digits 0-9, from 1 to 65535"));
+            assertTrue(message, message.contains("is a digit of another script"));
+        }
+        String message = refusal(() -> Repository.parse("localhost:\uff15\uff10\uff10\uff10/app")).getMessage();
+        assertTrue(message, message.contains("ASCII digits"));
+        message = refusal(() -> new Repository("localhost:\u0665\u0660\u0660\u0660", "app")).getMessage();
+        assertTrue(message, message.contains("ASCII digits"));
+        // ASCII ports still parse, leading zeros included, and the range still holds.
+        assertEquals("localhost:05000", ImageReference.parse("localhost:05000/app").registry());
+        assertEquals("localhost:65535", ImageReference.parse("localhost:65535/app").registry());
+        assertTrue(refusalOf("localhost:65536/app").contains("from 1 to 65535"));
+    }
+
+    @Test
+    public void ipv6LiteralsAreWhatDockersGrammarAllows() {
+        String[][] refused = {
+            {"[fe80::1%eth0]:5000/app", "zone id"},
+            {"[fe80::1%25eth0]/app", "zone id"},
+            {"[2001:db8:3:4::192.0.2.33]:5000/debian", "embedded IPv4"},
+            {"[::ffff:192.0.2.1]/app", "embedded IPv4"},
+            {"[1]/app", "8 groups"},
+            {"[1:2:3:4:5:6:7]/app", "8 groups"},
+            {"[1:2:3:4:5:6:7:8:9]/app", "8 groups"},
+            {"[1:2:3:4:5:6:7:8::]/app", "more than 7"},
+            {"[1::2::3]/app", "more than once"},
+            {"[12345::1]/app", "1 to 4 hex digits"},
+            {"[:1]/app", "1 to 4 hex digits"},
+            {"[1:]/app", "1 to 4 hex digits"},
+            {"[]/app", "1 to 4 hex digits"},
+        };
+        for (String[] row : refused) {
+            String message = refusalOf(row[0]);
+            assertTrue(row[0] + ": " + message, message.contains(row[1]));
+            assertTrue(row[0] + ": " + message, message.contains("for example [fd00::1]:5000, without a zone id"));
+        }
+        String[][] accepted = {
+            {"[::]/app", "[::]"},
+            {"[::1]/app", "[::1]"},
+            {"[fe80::]/app", "[fe80::]"},
+            {"[2001:DB8::1]:5000/app", "[2001:DB8::1]:5000"},
+            {"[1:2:3:4:5:6:7:8]/app", "[1:2:3:4:5:6:7:8]"},
+            {"[1:2:3:4:5:6:7::]/app", "[1:2:3:4:5:6:7::]"},
+            {"[::2:3:4:5:6:7:8]:1/app", "[::2:3:4:5:6:7:8]:1"},
+        };
+        for (String[] row : accepted) {
+            assertEquals(row[0], row[1], ImageReference.parse(row[0]).registry());
+            // What is accepted is an address the registry client's URI can connect to.
+            assertNotNull(row[1], URI.create("https://" + row[1] + "/v2/").getHost());
+        }
+    }
+
+    @Test
+    public void aHostWhoseLastLabelIsNumericMustBeAnIpv4Address() {
+        for (String reference : new String[] {"foo.123/app", "a.1b:5000/app", "1.2.3/app", "300.1.1.1/app",
+                "1.2.3.4.5/app", "1.2.3.256:5000/app"}) {
+            String message = refusalOf(reference);
+            assertTrue(reference + ": " + message, message.contains("neither a host name nor an IPv4 address"));
+        }
+        for (String reference : new String[] {"1.2.3.4/app", "01.2.3.4/app", "255.255.255.255:1/app", "1a.b/app",
+                "123:5000/app", "a.b1/app"}) {
+            String registry = ImageReference.parse(reference).registry();
+            assertNotNull(registry, URI.create("https://" + registry + "/v2/").getHost());
+        }
     }
 
     @Test
