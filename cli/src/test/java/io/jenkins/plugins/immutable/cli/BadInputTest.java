@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.cli;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -121,6 +122,24 @@ public class BadInputTest {
     public void malformedReferenceIsBadInput() throws Exception {
         CliRun r = run(null, "verify", "127.0.0.1:5101/App:1", "--key", "nothing.pub");
         assertEquals(r.toString(), 2, r.exitCode());
+    }
+
+    @Test
+    public void aPortInAnotherScriptsDigitsIsBadInputNamingThePort() throws Exception {
+        // Full-width 5000: Java reads it as a number, a URL does not; it must stop here, not in the HTTP client.
+        CliRun r = run(null, "verify", "localhost:\uff15\uff10\uff10\uff10/app:1", "--key", "nothing.pub");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("a port is ASCII digits 0-9, from 1 to 65535"));
+        assertFalse(r.err(), r.err().contains("unsupported URI"));
+    }
+
+    @Test
+    public void credentialsInAReferenceAreBadInputAndNeverPrinted() throws Exception {
+        CliRun r = run(null, "--json", "verify", "alice:s3cr3t@127.0.0.1:5101/app:1", "--key", "nothing.pub");
+        assertEquals(r.toString(), 2, r.exitCode());
+        assertTrue(r.err(), r.err().contains("credentials do not belong in an image reference; configure a registry"
+                + " login"));
+        assertFalse(r.toString(), r.toString().contains("s3cr3t") || r.toString().contains("alice"));
     }
 
     @Test
