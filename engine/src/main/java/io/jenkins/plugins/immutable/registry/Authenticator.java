@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,14 +136,24 @@ final class Authenticator {
         try {
             realmUri = URI.create(realm);
         } catch (IllegalArgumentException e) {
-            throw EngineException.badInput("registry " + registry + " names an invalid token service URL: " + realm);
+            throw EngineException.badInput("registry " + registry + " names an invalid token service URL: "
+                    + shown(realm) + "; check the registry's auth configuration (its token realm)");
+        }
+        String scheme = realmUri.getScheme() == null ? "" : realmUri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || realmUri.getHost() == null) {
+            throw EngineException.badInput("registry " + registry + " names a token service that is not an http(s)"
+                    + " URL with a host: " + shown(realm) + "; check the registry's auth configuration (its token"
+                    + " realm)");
         }
         RegistryCredentials creds = credentialsFor(registry);
-        if ("http".equals(realmUri.getScheme()) && !creds.isAnonymous()
-                && !transport.hosts().isInsecure(Hosts.registryOf(realmUri))) {
-            throw EngineException.badInput("registry " + registry + " sends logins to " + realm + " over plain HTTP;"
-                    + " credentials are not sent there. Use an https token service, or mark "
-                    + Hosts.registryOf(realmUri) + " insecure if it is a trusted local host");
+        if (!creds.isAnonymous() && !mayReceiveCredentials(registry, realmUri)) {
+            throw EngineException.badInput("registry " + registry + " asks for a login at the token service "
+                    + shown(realm) + ", which is plain HTTP " + (sameHost(registry, realmUri) ? "while the registry"
+                    + " itself is reached over TLS" : "to another host than the registry's") + "; the credentials of "
+                    + creds.describe() + " are not sent there, as anyone on the way could read them, and a registry"
+                    + " must not be able to send them to a host of its choosing. Serve the token service over https,"
+                    + " or, for a trusted registry on plain HTTP, on the registry's own host ("
+                    + Hosts.hostOf(registry) + ")");
         }
         StringBuilder query = new StringBuilder();
         String service = challenge.param("service");
@@ -197,6 +208,28 @@ final class Authenticator {
             throw EngineException.outage("reading the token from registry " + registry + "'s token service failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a login may go to this token service: over TLS, or over plain HTTP to the registry's own host when that
+     * registry is itself used over plain HTTP (insecure as configured, or loopback), where the login goes in the clear
+     * anyway. Never to another host over plain HTTP: the realm is the registry's word, and marking the realm's host
+     * insecure does not make the registry's say-so trustworthy.
+     */
+    private boolean mayReceiveCredentials(String registry, URI realm) {
+        if ("https".equalsIgnoreCase(realm.getScheme())) {
+            return true;
+        }
+        return sameHost(registry, realm) && transport.hosts().isInsecure(registry);
+    }
+
+    private static boolean sameHost(String registry, URI realm) {
+        return Hosts.hostOf(registry).equalsIgnoreCase(realm.getHost());
+    }
+
+    /** A realm as the registry sent it, cut short: it is the registry's text, not ours. */
+    private static String shown(String realm) {
+        return realm.length() > 200 ? realm.substring(0, 200) + "..." : realm;
     }
 
     static EngineException unauthorized(String registry, RegistryCredentials creds, String detail) {

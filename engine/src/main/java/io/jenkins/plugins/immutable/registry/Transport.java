@@ -216,7 +216,7 @@ final class Transport {
                     ? auth.authorization(call.registry(), call.scopes()) : null;
             HttpRequest request;
             try {
-                request = request(call, uri, authorization);
+                request = request(call, uri, authorization, sameHost);
             } catch (IOException e) {
                 throw EngineException.badInput("cannot read what to send for " + call.what() + ": " + e.getMessage());
             }
@@ -307,13 +307,18 @@ final class Transport {
         }
     }
 
-    private HttpRequest request(Call call, URI uri, String authorization) throws IOException {
+    private HttpRequest request(Call call, URI uri, String authorization, boolean sameHost) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .method(call.method(), call.body().publisher())
                 // h2c upgrade confuses plain-HTTP registries; HTTP/2 is negotiated over TLS only.
                 .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .header("User-Agent", userAgent);
-        call.headers().forEach(b::header);
+        // A login the call carries itself (a token service's) stays with the host it was meant for, too.
+        call.headers().forEach((name, value) -> {
+            if (sameHost || !name.equalsIgnoreCase("Authorization")) {
+                b.header(name, value);
+            }
+        });
         // Pre-emptive rather than through java.net.Authenticator, which would also take over the registry's 401s.
         // The JDK keeps it from the server: it goes to the proxy, or into the CONNECT of an https tunnel only.
         HttpProxy.forUri(proxies, uri).flatMap(HttpProxy::proxyAuthorization)
