@@ -60,7 +60,9 @@ final class EnvironmentCredentials implements CredentialResolver {
                     + prefix + "_USERNAME and " + prefix + "_PASSWORD; only " + (user == null ? prefix + "_PASSWORD"
                     : prefix + "_USERNAME") + " is set");
         }
-        return RegistryCredentials.basic(user, password);
+        // Messages name the variables: a user name that looks like a password (set in the wrong one) is not shown.
+        return RegistryCredentials.basic(user, password).withSource("the environment variables " + prefix
+                + "_USERNAME and " + prefix + "_PASSWORD");
     }
 
     @Override

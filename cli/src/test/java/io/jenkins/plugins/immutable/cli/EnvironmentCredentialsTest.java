@@ -35,7 +35,9 @@ public class EnvironmentCredentialsTest {
     public void registryLoginComesFromUsernameAndPasswordVariables() {
         EnvironmentCredentials env = new EnvironmentCredentials(Map.of("REGISTRY_PROD_USERNAME", "ci",
                 "REGISTRY_PROD_PASSWORD", "s3cret-pw"), tmp.getRoot().toPath());
-        assertEquals(RegistryCredentials.basic("ci", "s3cret-pw"), env.registry("registry.example.com", "registry-prod"));
+        assertEquals(RegistryCredentials.basic("ci", "s3cret-pw").withSource("the environment variables"
+                + " REGISTRY_PROD_USERNAME and REGISTRY_PROD_PASSWORD"), env.registry("registry.example.com",
+                "registry-prod"));
         assertNull("no variables: Docker's config or anonymous", env.registry("registry.example.com", "other"));
         assertNull(env.registry("registry.example.com", null));
         EnvironmentCredentials half = new EnvironmentCredentials(Map.of("REGISTRY_PROD_PASSWORD", "s3cret-pw"),

@@ -147,14 +147,16 @@ final class DockerConfig {
             user = decoded.substring(0, colon);
             password = decoded.substring(colon + 1);
         }
+        String from = "the auths entry for " + registry + " in " + file;
         if (!registryToken.isEmpty()) {
-            return Optional.of(RegistryCredentials.bearerToken(registryToken));
+            return Optional.of(RegistryCredentials.bearerToken(registryToken).withSource(from));
         }
         if (!identity.isEmpty()) {
-            return Optional.of(RegistryCredentials.identityToken(user.isEmpty() ? null : user, identity));
+            return Optional.of(RegistryCredentials.identityToken(user.isEmpty() ? null : user, identity)
+                    .withSource(from));
         }
         if (!user.isEmpty() && !password.isEmpty()) {
-            return Optional.of(RegistryCredentials.basic(user, password));
+            return Optional.of(RegistryCredentials.basic(user, password).withSource(from));
         }
         return Optional.empty();
     }
@@ -196,9 +198,10 @@ final class DockerConfig {
                 return Optional.empty();
             }
             if (user.equals("<token>")) {
-                return Optional.of(RegistryCredentials.identityToken(null, secret));
+                return Optional.of(RegistryCredentials.identityToken(null, secret).withSource("the credential"
+                        + " helper " + program));
             }
-            return Optional.of(RegistryCredentials.basic(user, secret));
+            return Optional.of(RegistryCredentials.basic(user, secret).withSource("the credential helper " + program));
         } catch (IOException e) {
             throw EngineException.badInput("the credential helper " + program + " could not be run for " + registry
                     + " (" + e.getClass().getSimpleName() + "); check that it works: `echo " + server + " | " + program

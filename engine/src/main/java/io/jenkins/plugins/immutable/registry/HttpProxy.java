@@ -360,7 +360,8 @@ public record HttpProxy(String host, int port, String username, String password,
                 + " HTTPS_PROXY/HTTP_PROXY=http://user:password@" + address() + "; Jenkins from its HTTP proxy"
                 + " configuration)";
         String start = hasCredentials()
-                ? "the proxy " + address() + " refused the credentials of user '" + username + "' (" + answer + ")"
+                ? "the proxy " + address() + " refused the credentials of user "
+                        + RegistryCredentials.shownUser(username, false) + " (" + answer + ")"
                 : "the proxy " + address() + " requires authentication (" + answer + ") and none is configured";
         String message = start + " to " + what + ": " + fix
                 + (tunnel && basicDisabledInTunnels() ? "; for https, also start the JVM with -D"
@@ -386,7 +387,8 @@ public record HttpProxy(String host, int port, String username, String password,
 
     @Override
     public String toString() {
-        return "HttpProxy[" + address() + (username == null ? "" : ", user " + username + ", password ****")
+        return "HttpProxy[" + address()
+                + (username == null ? "" : ", user " + RegistryCredentials.shownUser(username, false) + ", password ****")
                 + (noProxy.isEmpty() ? "" : ", no proxy for " + String.join(",", noProxy))
                 + (schemes.size() == ALL_SCHEMES.size() ? ""
                 : ", " + String.join(",", new TreeSet<>(schemes)) + " only")
@@ -453,7 +455,7 @@ public record HttpProxy(String host, int port, String username, String password,
         }
     }
 
-    /** The URL with its password as {@code ****}, for messages. */
+    /** The URL with its password as {@code ****}, and its user too unless it looks like one, for messages. */
     static String redact(String url) {
         int scheme = url.indexOf("://");
         int start = scheme < 0 ? 0 : scheme + 3;
@@ -462,6 +464,10 @@ public record HttpProxy(String host, int port, String username, String password,
             return url;
         }
         int colon = url.indexOf(':', start);
-        return colon < 0 || colon > at ? url : url.substring(0, colon + 1) + "****" + url.substring(at);
+        boolean password = colon >= 0 && colon < at;
+        String user = url.substring(start, password ? colon : at);
+        // A password alone before the '@' (http://s3cret@proxy) would be the "user": show only what looks like one.
+        return url.substring(0, start) + (RegistryCredentials.looksLikeUserName(user) ? user : "****")
+                + (password ? ":****" : "") + url.substring(at);
     }
 }

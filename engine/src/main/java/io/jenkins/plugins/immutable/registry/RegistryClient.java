@@ -78,7 +78,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", uri(registry, "/v2/"), "reach the API of " + registry)
                 .auth(registry, List.of()).timeout(SHORT));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, registry, "answer the API check /v2/");
+            throw error(r, registry, "answer the API check /v2/");
         }
         Transport.discard(r);
     }
@@ -91,7 +91,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", manifestUri(ref), what)
                 .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).timeout(SHORT));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, ref.registry(), ref.toString());
+            throw error(r, ref.registry(), ref.toString());
         }
         String contentType = r.headers().firstValue("Content-Type").orElse(null);
         byte[] bytes = Transport.readSmall(r, MAX_MANIFEST_BYTES, what);
@@ -113,7 +113,7 @@ public final class RegistryClient {
             return Optional.empty();
         }
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, ref.registry(), "check manifest " + ref);
+            throw error(r, ref.registry(), "check manifest " + ref);
         }
         Optional<String> digest = r.headers().firstValue("Docker-Content-Digest");
         String mediaType = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse(null);
@@ -160,7 +160,7 @@ public final class RegistryClient {
                 .body(Transport.Body.of(manifest.bytes()))
                 .auth(target.registry(), push(target.repository())).timeout(SHORT));
         if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
-            throw RegistryErrors.of(r, target.registry(), what);
+            throw error(r, target.registry(), what);
         }
         Transport.discard(r);
         if (manifest.subject() != null && r.headers().firstValue("OCI-Subject").isEmpty()) {
@@ -198,7 +198,7 @@ public final class RegistryClient {
             throw EngineException.badInput("registry " + ref.registry() + " does not delete tags (HTTP " + s + "); to"
                     + " remove " + ref + " delete its digest, which removes the manifest and every tag on it");
         }
-        throw RegistryErrors.of(r, ref.registry(), what);
+        throw error(r, ref.registry(), what);
     }
 
     // ------------------------------------------------------------------ blobs
@@ -212,7 +212,7 @@ public final class RegistryClient {
             return Optional.empty();
         }
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, repo.registry(), "check blob " + digest + " in " + repo);
+            throw error(r, repo.registry(), "check blob " + digest + " in " + repo);
         }
         long size = r.headers().firstValueAsLong("Content-Length").orElse(0);
         return Optional.of(new Descriptor(MediaTypes.OCTET_STREAM, digest, size));
@@ -237,7 +237,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", blobUri(repo, digest), what)
                 .auth(repo.registry(), pull(repo)));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (size >= 0 && length >= 0 && length != size) {
@@ -281,7 +281,8 @@ public final class RegistryClient {
         HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r = transport.sendForPublisher(
                 Transport.Call.of("GET", blobUri(from, blob.digest()), what).auth(from.registry(), pull(from)));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r.statusCode(), Transport.readPublisher(r), from.registry(), what);
+            throw RegistryErrors.of(r.statusCode(), Transport.readPublisher(r), from.registry(), what,
+                    credentials(from.registry()));
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (length >= 0 && length != blob.size()) {
@@ -307,7 +308,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> done = send(Transport.Call.of("PUT", withDigest(location, blob.digest()), put)
                 .header("Content-Type", "application/octet-stream").body(once).auth(to.registry(), push(to)));
         if (done.statusCode() != 201 && done.statusCode() != 204) {
-            throw RegistryErrors.of(done, to.registry(), put);
+            throw error(done, to.registry(), put);
         }
         Transport.discard(done);
     }
@@ -409,7 +410,7 @@ public final class RegistryClient {
                 .header("Content-Type", "application/octet-stream")
                 .body(Transport.Body.once(hashing, -1)).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 202 && r.statusCode() != 204) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         Transport.discard(r);
         Descriptor d = new Descriptor(MediaTypes.OCTET_STREAM, Digest.of(Digest.Algorithm.SHA256, md.digest()), count[0]);
@@ -516,7 +517,7 @@ public final class RegistryClient {
             });
             return false;
         }
-        throw RegistryErrors.of(r, target.registry(), what);
+        throw error(r, target.registry(), what);
     }
 
     // ------------------------------------------------------------------ tags
@@ -540,7 +541,7 @@ public final class RegistryClient {
                 return tags;
             }
             if (r.statusCode() != 200) {
-                throw RegistryErrors.of(r, repo.registry(), what);
+                throw error(r, repo.registry(), what);
             }
             try {
                 JsonNode json = Transport.MAPPER.readTree(Transport.readSmall(r, 16 * 1024 * 1024, what));
@@ -575,7 +576,7 @@ public final class RegistryClient {
                 return referrersFromTagSchema(repo, subject, artifactType);
             }
             if (r.statusCode() != 200) {
-                throw RegistryErrors.of(r, repo.registry(), what);
+                throw error(r, repo.registry(), what);
             }
             Manifest index = Manifest.parse(Transport.readSmall(r, MAX_MANIFEST_BYTES, what), MediaTypes.OCI_INDEX);
             if (!(index instanceof ImageIndex list)) {
@@ -647,7 +648,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("POST", uri(repo.registry(), "/v2/" + repo.path()
                 + "/blobs/uploads/"), what).auth(repo.registry(), push(repo)).timeout(SHORT));
         if (r.statusCode() != 202) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         Transport.discard(r);
         URI request = uri(repo.registry(), "/v2/" + repo.path() + "/blobs/uploads/");
@@ -665,7 +666,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("PUT", withDigest(location, d.digest()), what)
                 .header("Content-Type", "application/octet-stream").body(body).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 201 && r.statusCode() != 204) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         Transport.discard(r);
     }
@@ -677,7 +678,7 @@ public final class RegistryClient {
                 .header("Content-Range", offset + "-" + (offset + length - 1))
                 .body(Transport.Body.once(chunk, length)).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 202 && r.statusCode() != 204) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         Transport.discard(r);
         return nextLocation(r, location);
@@ -688,7 +689,7 @@ public final class RegistryClient {
                 .auth(repo.registry(), push(repo)).timeout(SHORT));
         Transport.discard(r);
         if (r.statusCode() != 204 && r.statusCode() != 200) {
-            throw RegistryErrors.of(r, repo.registry(), "check an upload to " + repo);
+            throw error(r, repo.registry(), "check an upload to " + repo);
         }
         return r.headers().firstValue("Range").map(range -> Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1)
                 .orElse(0L);
@@ -699,7 +700,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("PUT", withDigest(location, d.digest()), what)
                 .auth(repo.registry(), push(repo)).timeout(SHORT));
         if (r.statusCode() != 201 && r.statusCode() != 204) {
-            throw RegistryErrors.of(r, repo.registry(), what);
+            throw error(r, repo.registry(), what);
         }
         Transport.discard(r);
     }
@@ -707,6 +708,15 @@ public final class RegistryClient {
     private static URI withDigest(URI location, Digest digest) {
         String s = location.toString();
         return URI.create(s + (s.contains("?") ? "&" : "?") + "digest=" + enc(digest.toString()));
+    }
+
+    /** The error for an unexpected answer, the registry's credentials kept out of what the registry said. */
+    private EngineException error(HttpResponse<InputStream> r, String registry, String what) {
+        return RegistryErrors.of(r, registry, what, credentials(registry));
+    }
+
+    private RegistryCredentials credentials(String registry) {
+        return transport.authenticator().credentialsFor(registry);
     }
 
     private HttpResponse<InputStream> send(Transport.Call call) {

@@ -5,6 +5,10 @@ import io.jenkins.plugins.immutable.EngineException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 
 /** Turns a registry's error answer (status and its {@code {"errors":[{code,message}]}} body) into a clear error. */
 final class RegistryErrors {
@@ -16,7 +20,8 @@ final class RegistryErrors {
     record Parsed(String code, String message) {
     }
 
-    static Parsed parse(byte[] body) {
+    /** The first error of the body, or the body as text. */
+    private static Parsed parse(byte[] body) {
         try {
             JsonNode first = Transport.MAPPER.readTree(body).path("errors").path(0);
             if (first.isObject()) {
@@ -26,14 +31,47 @@ final class RegistryErrors {
             // fall through
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
-        return new Parsed(null, text.isEmpty() ? null : text.length() > 200 ? text.substring(0, 200) + "..." : text);
+        return new Parsed(null, text.isEmpty() ? null : text);
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     /**
-     * The error for an unexpected answer to {@code what} (e.g. "get manifest r/a:1") on {@code registry}; reads and
-     * closes the body.
+     * The registry's own words with the credentials taken out: a registry may echo the user name it refused (which
+     * may be a password put in the user field by mistake), or worse. Done before the text is cut, so no part of a
+     * secret is left at the cut.
      */
-    static EngineException of(HttpResponse<InputStream> response, String registry, String what) {
+    static String scrub(String text, RegistryCredentials creds) {
+        if (text == null || creds == null || creds.isAnonymous()) {
+            return text;
+        }
+        List<String> secrets = new ArrayList<>();
+        secrets.add(creds.secret());
+        if (creds.username() != null) {
+            secrets.add(Base64.getEncoder().encodeToString((creds.username() + ":" + creds.secret())
+                    .getBytes(StandardCharsets.UTF_8)));
+            if (!RegistryCredentials.looksLikeUserName(creds.username())) {
+                secrets.add(creds.username());
+            }
+        }
+        secrets.sort(Comparator.comparingInt(String::length).reversed());
+        String result = text;
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                result = result.replace(secret, "****");
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The error for an unexpected answer to {@code what} (e.g. "get manifest r/a:1") on {@code registry}, with
+     * {@code creds} (the registry's, or null) kept out of what the registry said; reads and closes the body.
+     */
+    static EngineException of(HttpResponse<InputStream> response, String registry, String what,
+                              RegistryCredentials creds) {
         int status = response.statusCode();
         byte[] body;
         try {
@@ -41,14 +79,15 @@ final class RegistryErrors {
         } catch (EngineException unreadable) {
             body = new byte[0]; // a HEAD answer, or a body already discarded: the status says enough
         }
-        return of(status, body, registry, what);
+        return of(status, body, registry, what, creds);
     }
 
-    /** As {@link #of(HttpResponse, String, String)} from a status and a body already read. */
-    static EngineException of(int status, byte[] body, String registry, String what) {
-        Parsed p = parse(body);
+    /** As {@link #of(HttpResponse, String, String, RegistryCredentials)} from a status and a body already read. */
+    static EngineException of(int status, byte[] body, String registry, String what, RegistryCredentials creds) {
+        Parsed whole = parse(body);
+        Parsed p = new Parsed(whole.code(), cut(scrub(whole.message(), creds)));
         String code = p.code() == null ? "" : p.code();
-        String said = " (HTTP " + status + (code.isEmpty() ? "" : " " + code)
+        String said = " (HTTP " + status + (code.isEmpty() ? "" : " " + cut(scrub(code, creds)))
                 + (p.message() == null ? "" : ": " + p.message()) + ")";
         switch (code) {
             case "MANIFEST_UNKNOWN":

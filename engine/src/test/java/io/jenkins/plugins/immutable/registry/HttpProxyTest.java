@@ -66,7 +66,7 @@ public class HttpProxyTest {
     @Test
     public void thePasswordIsInNoStringAndTheValueSurvivesSerialization() throws Exception {
         HttpProxy p = HttpProxy.of("proxy.corp", 3128).withCredentials("ci", SECRET).withNoProxy("localhost,.internal");
-        assertEquals("HttpProxy[proxy.corp:3128, user ci, password ****, no proxy for localhost,.internal]",
+        assertEquals("HttpProxy[proxy.corp:3128, user 'ci', password ****, no proxy for localhost,.internal]",
                 p.toString());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
