@@ -84,7 +84,7 @@ public final class JenkinsCredentials implements CredentialResolver {
         if (c == null) {
             throw EngineException.badInput("no '" + kind + "' credentials with id '" + id + "' (for " + what
                     + ") are visible to " + (run != null ? run.getParent().getFullName() : item == null ? "Jenkins"
-                    : item.getFullName()) + "; add them to Jenkins' credentials, or change the id in Manage Jenkins >"
+                    : item.getFullName()) + "; add them to Jenkins' credentials, or change the id in Manage Jenkins > System >"
                     + " Immutable Delivery");
         }
         return c;
