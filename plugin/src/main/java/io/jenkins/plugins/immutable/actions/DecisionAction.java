@@ -1,9 +1,12 @@
 package io.jenkins.plugins.immutable.actions;
 
 import hudson.model.Run;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * What a run waits for people to decide, as the {@code input} step's action does: approvals of promotions and
@@ -11,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <run>/immutable-decisions/<id>/}. Questions live in memory only: after a restart the promotion resumes from
  * its ledger and asks again.
  */
+@ExportedBean
 public final class DecisionAction extends RunAttachedAction {
 
     private transient volatile Map<String, PendingDecision> pending;
@@ -54,9 +58,10 @@ public final class DecisionAction extends RunAttachedAction {
     }
 
     /** The open questions, oldest first. */
+    @Exported(inline = true)
     public List<PendingDecision> getPending() {
         return pending().values().stream()
-                .sorted(java.util.Comparator.comparingLong(PendingDecision::getAsked)).toList();
+                .sorted(Comparator.comparingLong(PendingDecision::getAsked)).toList();
     }
 
     /** Opens a question; the caller closes it once it has its answer (or gives up). */

@@ -4,6 +4,7 @@ import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.User;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,8 @@ import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.verb.POST;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -20,6 +23,7 @@ import org.springframework.security.core.GrantedAuthority;
  * One question a run waits on, answered by Proceed or Abort (POST, with the job's Build permission and, when the step
  * names approvers, by one of them or an administrator), as the {@code input} step's links are.
  */
+@ExportedBean(defaultVisibility = 2)
 public final class PendingDecision {
 
     /** What is being decided. */
@@ -55,10 +59,12 @@ public final class PendingDecision {
         this.onAnswer = onAnswer;
     }
 
+    @Exported
     public String getId() {
         return id;
     }
 
+    @Exported
     public Kind getKind() {
         return kind;
     }
@@ -68,18 +74,22 @@ public final class PendingDecision {
         return kind == Kind.APPROVAL;
     }
 
+    @Exported
     public String getQuestion() {
         return question;
     }
 
+    @Exported
     public String getDetail() {
         return detail;
     }
 
+    @Exported
     public String getApprovers() {
         return approvers;
     }
 
+    @Exported
     public long getAsked() {
         return asked;
     }
@@ -108,7 +118,8 @@ public final class PendingDecision {
             return true;
         }
         Authentication a = Jenkins.getAuthentication2();
-        Set<String> names = Set.of(approvers.split("\\s*,\\s*"));
+        // A name given twice is still one approver (Set.of would throw on it).
+        Set<String> names = Arrays.stream(approvers.split("\\s*,\\s*")).collect(Collectors.toSet());
         if (names.contains(a.getName())) {
             return true;
         }

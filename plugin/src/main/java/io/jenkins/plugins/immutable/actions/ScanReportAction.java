@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -43,7 +44,7 @@ public final class ScanReportAction extends RunAttachedAction {
             throws IOException {
         ScanReportAction action = new ScanReportAction(report, attestation);
         for (ScanReportAction old : run.getActions(ScanReportAction.class)) {
-            if (old.getUrlName().equals(action.getUrlName())) {
+            if (Objects.equals(old.digest, action.digest)) {
                 run.removeAction(old);
             }
         }

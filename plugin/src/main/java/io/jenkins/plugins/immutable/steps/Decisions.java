@@ -17,7 +17,7 @@ import io.jenkins.plugins.immutable.promote.ApprovalRequest;
 import io.jenkins.plugins.immutable.promote.GateResult;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -40,7 +40,8 @@ final class Decisions implements ApprovalHook, MarginalHook {
     private final TaskListener listener;
     private final FlowNode node;
     private final String approvers;
-    private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** The questions this promotion asked and has not yet taken an answer from; an answered one leaves the run's page. */
+    private final Map<String, PendingDecision> open = new ConcurrentHashMap<>();
     private volatile String rejectedBy;
     private volatile String marginal;
 
@@ -92,8 +93,7 @@ final class Decisions implements ApprovalHook, MarginalHook {
 
     @Override
     public Optional<Decision> answer(MarginalQuestion q) {
-        DecisionAction action = DecisionAction.of(run);
-        PendingDecision d = action.get(marginalId(q));
+        PendingDecision d = open.get(marginalId(q));
         if (d == null) {
             return Optional.empty();
         }
@@ -117,15 +117,7 @@ final class Decisions implements ApprovalHook, MarginalHook {
 
     /** Withdraws every question still open (the promotion ended, or stopped). */
     void closeAll() {
-        DecisionAction action = DecisionAction.of(run);
-        for (String id : open) {
-            PendingDecision d = action.get(id);
-            if (d != null) {
-                close(d);
-            } else {
-                open.remove(id);
-            }
-        }
+        open.values().forEach(this::close);
     }
 
     private static String marginalId(MarginalQuestion q) {
@@ -134,12 +126,12 @@ final class Decisions implements ApprovalHook, MarginalHook {
 
     private PendingDecision ask(String id, PendingDecision.Kind kind, String question, String detail) {
         DecisionAction action = DecisionAction.of(run);
-        PendingDecision existing = action.get(id);
+        PendingDecision existing = open.get(id);
         if (existing != null) {
             return existing;
         }
         PendingDecision d = action.open(id, kind, question, detail, approvers, this::endPause);
-        open.add(id);
+        open.put(id, d);
         try {
             node.addAction(new PauseAction(kind == PendingDecision.Kind.APPROVAL ? "Approval" : "Canary verdict"));
         } catch (RuntimeException e) {
