@@ -44,7 +44,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * after a controller restart {@link #onResume()} carries the deployment on from the journal in the environment's
  * ledger (or, when nothing was deployed yet, starts the operation again: gates and approval are asked anew).
  */
-final class PromotionExecution extends StepExecution {
+public final class PromotionExecution extends StepExecution {
 
     private static final long serialVersionUID = 1L;
 
@@ -166,7 +166,7 @@ final class PromotionExecution extends StepExecution {
             throws Exception {
         ProgressListener progress = Runs.progress(listener);
         DeliveryConfig config = operation.configure(Runs.config());
-        try (Wiring w = Wiring.builder(config, JenkinsCredentials.forRun(r)).listener(progress)
+        try (Wiring w = Runs.wiring(config, JenkinsCredentials.forRun(r)).listener(progress)
                 .dockerHost(EnvVars.masterEnvVars.get("DOCKER_HOST")).approval(decisions).marginal(decisions)
                 .onCanaryReport(decisions::report).build()) {
             Promoter promoter = w.promoter();
@@ -192,7 +192,7 @@ final class PromotionExecution extends StepExecution {
      */
     private void abandon(Run<?, ?> r, TaskListener listener) {
         Thread.interrupted(); // the stop interrupted this thread; the way back must not be cut short
-        try (Wiring w = Wiring.builder(operation.configure(Runs.config()), JenkinsCredentials.forRun(r))
+        try (Wiring w = Runs.wiring(operation.configure(Runs.config()), JenkinsCredentials.forRun(r))
                 .listener(Runs.progress(listener)).dockerHost(EnvVars.masterEnvVars.get("DOCKER_HOST")).build()) {
             Optional<PromotionResult> abandoned = w.promoter().abandon(operation.environment(), actor, run,
                     Messages.PromotionExecution_Aborted(r.getFullDisplayName()));
@@ -251,7 +251,7 @@ final class PromotionExecution extends StepExecution {
             getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true,
                     new CauseOfInterruption.UserInterruption(decisions.rejectedBy())));
         } else if (t instanceof EngineException e) {
-            getContext().onFailure(Runs.abort(e));
+            getContext().onFailure(Failures.forStep(e));
         } else {
             getContext().onFailure(t);
         }

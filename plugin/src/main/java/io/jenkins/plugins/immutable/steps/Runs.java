@@ -11,8 +11,12 @@ import hudson.model.TaskListener;
 import hudson.slaves.WorkspaceList;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.config.CredentialResolver;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
+import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,23 +73,37 @@ final class Runs {
         }
     }
 
-    /** An engine error as the step's failure: its message (what is wrong, what to do), without a stack trace. */
+    /** The engine wired to {@code credentials} and to Jenkins' proxy, on the controller. */
+    static Wiring.Builder wiring(DeliveryConfig config, CredentialResolver credentials) {
+        Wiring.Builder b = Wiring.builder(config, credentials);
+        JenkinsProxy.current().ifPresent(b::proxy);
+        return b;
+    }
+
+    /** The engine on an agent: the logins and the proxy came with the work from the controller. */
+    static Wiring.Builder agentWiring(DeliveryConfig config, CredentialResolver logins, HttpProxy proxy) {
+        Wiring.Builder b = Wiring.builder(config, logins);
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
+        return b;
+    }
+
+    /** An engine error as the step's failure: its kind and message (what is wrong, what to do), no stack trace. */
     static AbortException abort(EngineException e) {
-        AbortException a = new AbortException(e.getMessage());
-        a.initCause(e);
-        return a;
+        return Failures.abort(e);
     }
 
     /**
      * Runs work on the agent of the workspace; an engine error there (wrapped to cross the channel) fails the step
      * with its own message.
      */
-    static <T> T onAgent(FilePath workspace, FilePath.FileCallable<T> work) throws IOException, InterruptedException {
+    static <T> T onAgent(FilePath workspace, FilePath.FileCallable<T> work) throws Exception {
         try {
             return workspace.act(work);
         } catch (IOException e) {
             if (e.getCause() instanceof EngineException engine) {
-                throw abort(engine);
+                throw Failures.forStep(engine);
             }
             throw e;
         }
@@ -96,8 +114,12 @@ final class Runs {
         Computer computer = workspace.toComputer();
         Node node = computer == null ? null : computer.getNode();
         FilePath root = node == null ? null : node.getRootPath();
-        return (root != null ? root.child("caches").child("immutable-delivery")
-                : WorkspaceList.tempDir(workspace).child("immutable-delivery")).getRemote();
+        if (root != null) {
+            return root.child("caches").child("immutable-delivery").getRemote();
+        }
+        FilePath temp = WorkspaceList.tempDir(workspace);
+        // tempDir is null only for a workspace at the file system's root; keep the cache inside it then
+        return (temp != null ? temp : workspace.child(".immutable-delivery")).child("immutable-delivery").getRemote();
     }
 
     /** {@code NAME=VALUE} entries (as {@code withEnv} writes them) as a map, in order. */
