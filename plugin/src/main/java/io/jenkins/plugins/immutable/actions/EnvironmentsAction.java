@@ -11,6 +11,7 @@ import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.JenkinsProxy;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.Drift;
@@ -36,16 +37,13 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * A job's Environments page: for each configured environment, what is live (from its ledger in the registry), its
  * history, a deployment under way, and, on request, drift (does what runs match what the ledger says is live?).
- * Ledgers are read at most every 30 seconds per job; drift is checked only when someone asks (it talks to the
- * targets and routers).
+ * Ledgers are read in the background, at most every 30 seconds per job ({@link EnvironmentSnapshots}); drift is
+ * checked only when someone asks (it talks to the targets and routers), also in the background.
  */
 @ExportedBean
 public final class EnvironmentsAction implements Action {
 
-    private static final Duration FRESH = Duration.ofSeconds(30);
     private static final int HISTORY = 25;
-    private static final Map<String, Snapshot> SNAPSHOTS = new ConcurrentHashMap<>();
-    private static final Map<String, Map<String, DriftRow>> DRIFT = new ConcurrentHashMap<>();
 
     private final Job<?, ?> job;
 
@@ -72,54 +70,66 @@ public final class EnvironmentsAction implements Action {
         return job;
     }
 
-    /** Each environment in promotion order, as its ledger says. */
+    /**
+     * Each environment in promotion order, as its ledger says; empty while the first read of this job's ledgers runs
+     * in the background (see {@link #isReading()}).
+     */
     @Exported(inline = true)
     public List<EnvironmentRow> getEnvironments() {
         String key = job.getFullName();
-        Snapshot s = SNAPSHOTS.get(key);
-        if (s == null || System.currentTimeMillis() - s.taken > FRESH.toMillis()) {
-            s = new Snapshot(System.currentTimeMillis(), read());
-            SNAPSHOTS.put(key, s);
+        List<EnvironmentRow> rows = EnvironmentSnapshots.rows(key);
+        if (rows == null) {
+            return List.of();
         }
-        Map<String, DriftRow> drift = DRIFT.getOrDefault(key, Map.of());
-        List<EnvironmentRow> rows = new ArrayList<>();
-        for (EnvironmentRow r : s.rows) {
-            rows.add(r.withDrift(drift.get(r.name)));
+        Map<String, DriftRow> drift = EnvironmentSnapshots.drift(key);
+        List<EnvironmentRow> withDrift = new ArrayList<>();
+        for (EnvironmentRow r : rows) {
+            withDrift.add(r.withDrift(drift.get(r.name)));
         }
-        return rows;
+        return withDrift;
     }
 
-    /** Reads the ledgers again now. */
+    /** True while the ledgers are read for the first time or a drift check runs: the page reloads itself then. */
+    public boolean isReading() {
+        String key = job.getFullName();
+        return EnvironmentSnapshots.rows(key) == null || EnvironmentSnapshots.checkingDrift(key);
+    }
+
+    /** Reads the ledgers again (in the background). */
     @POST
     public HttpResponse doRefresh() {
         job.checkPermission(Item.READ);
-        SNAPSHOTS.remove(job.getFullName());
+        EnvironmentSnapshots.refresh(job.getFullName());
         return HttpResponses.redirectToDot();
     }
 
-    /** Compares what runs in each environment with its ledger's live digest. */
+    /** Compares what runs in each environment with its ledger's live digest (in the background). */
     @POST
     public HttpResponse doCheckDrift() {
         job.checkPermission(Item.BUILD);
-        Map<String, DriftRow> results = new ConcurrentHashMap<>();
         DeliveryConfig config;
         try {
             config = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
         } catch (EngineException e) {
             return HttpResponses.errorWithoutStack(400, e.getMessage());
         }
-        try (Wiring w = wiring(config)) {
-            for (EnvironmentConfig e : config.environments()) {
-                results.put(e.name(), drift(w, e));
+        EnvironmentSnapshots.checkDrift(job.getFullName(), () -> {
+            Map<String, DriftRow> results = new ConcurrentHashMap<>();
+            try (Wiring w = wiring(config)) {
+                for (EnvironmentConfig e : config.environments()) {
+                    results.put(e.name(), drift(w, e));
+                }
             }
-        }
-        DRIFT.put(job.getFullName(), results);
+            return results;
+        });
         return HttpResponses.redirectToDot();
     }
 
     private Wiring wiring(DeliveryConfig config) {
-        return Wiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
-                .registryRetries(2, Duration.ofMillis(200)).build();
+        Wiring.Builder b = Wiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
+                .registryRetries(2, Duration.ofMillis(200));
+        JenkinsProxy.current().ifPresent(b::proxy);
+        return b.build();
     }
 
     private static DriftRow drift(Wiring w, EnvironmentConfig e) {
@@ -141,7 +151,8 @@ public final class EnvironmentsAction implements Action {
         }
     }
 
-    private List<EnvironmentRow> read() {
+    /** Reads every environment's ledger now (on a background thread: see {@link EnvironmentSnapshots}). */
+    List<EnvironmentRow> read() {
         DeliveryConfig config;
         try {
             config = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
@@ -182,9 +193,6 @@ public final class EnvironmentsAction implements Action {
         } catch (EngineException x) {
             return EnvironmentRow.problem(e.name(), where.repository().toString(), x.getMessage());
         }
-    }
-
-    private record Snapshot(long taken, List<EnvironmentRow> rows) {
     }
 
     /** One environment on the page and in the REST API. */
