@@ -8,38 +8,21 @@ import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.actions.ProvenanceAction;
 import io.jenkins.plugins.immutable.bake.BakeResult;
-import io.jenkins.plugins.immutable.bake.DockerBuildRequest;
-import io.jenkins.plugins.immutable.bake.DockerEngine;
-import io.jenkins.plugins.immutable.bake.DockerEngineBaker;
 import io.jenkins.plugins.immutable.bake.Invocation;
-import io.jenkins.plugins.immutable.bake.LayerBaker;
-import io.jenkins.plugins.immutable.bake.LayerBuildRequest;
-import io.jenkins.plugins.immutable.bake.Source;
-import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.JenkinsCredentials;
+import io.jenkins.plugins.immutable.config.JenkinsProxy;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.image.ImageReference;
-import io.jenkins.plugins.immutable.image.Platform;
-import java.io.File;
-import java.io.IOException;
-import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -295,7 +278,7 @@ public final class BakeImageStep extends Step {
     }
 
     /** Short: the build runs on the agent and finishes in one go, so a restart in the middle fails the step. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+    static final class Execution extends DeliveryExecution<String> {
 
         private static final long serialVersionUID = 1L;
 
@@ -307,28 +290,23 @@ public final class BakeImageStep extends Step {
         }
 
         @Override
-        protected String run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
+        String perform(StepRun s) throws Exception {
             FilePath workspace = getContext().get(FilePath.class);
             EnvVars env = getContext().get(EnvVars.class);
             BakeSpec spec = step.spec(env);
-            DeliveryConfig config = Runs.config();
             AgentLogins logins;
-            try (Wiring controller = Wiring.builder(config, JenkinsCredentials.forRun(run)).build()) {
+            try (Wiring controller = s.wiring().build()) {
                 logins = AgentLogins.of(controller);
-            } catch (EngineException e) {
-                throw Runs.abort(e);
             }
+            Run<?, ?> run = s.run();
             Invocation invocation = new Invocation(Runs.url(run), Runs.pluginVersion(), Runs.invokedBy(run),
                     run.getExternalizableId());
-            BakeResult result = Runs.onAgent(workspace, new Bake(spec, config, logins, new LinkedHashMap<>(env),
-                    listener, invocation.builderId(), invocation.builderVersion(), invocation.invokedBy(),
-                    invocation.invocationId(), Runs.cacheDirectory(workspace)));
+            BakeResult result = Runs.onAgent(workspace, new BakeOnAgent(spec, s.config(), logins,
+                    JenkinsProxy.current().orElse(null), new LinkedHashMap<>(env), s.listener(), invocation,
+                    Runs.cacheDirectory(workspace)));
             ProvenanceAction.of(run).add(result);
             ImageReference pinned = result.image().withoutTag();
-            listener.getLogger().println(Messages.BakeImageStep_Baked(result.image(), result.layers(),
-                    result.layersPushed(), pinned));
+            s.log(Messages.BakeImageStep_Baked(result.image(), result.layers(), result.layersPushed(), pinned));
             return pinned.toString();
         }
     }
@@ -355,137 +333,6 @@ public final class BakeImageStep extends Step {
                 entrypoint == null ? null : List.copyOf(entrypoint), cmd == null ? null : List.copyOf(cmd),
                 Runs.pairs(env, "env"), workdir, user, expose == null ? List.of() : List.copyOf(expose),
                 repository, commit, version);
-    }
-
-    record BakeSpec(String image, String context, String dockerfile, Map<String, String> buildArgs, String target,
-            String platform, boolean pull, boolean noCache, Map<String, String> labels, boolean allowLatest,
-            List<String> layers, String from, List<String> entrypoint, List<String> cmd, Map<String, String> env,
-            String workdir, String user, List<String> expose, String sourceRepository, String sourceCommit,
-            String version) implements Serializable {
-
-        private static final long serialVersionUID = 1L;
-
-        BakeSpec {
-            buildArgs = new LinkedHashMap<>(buildArgs);
-            labels = new LinkedHashMap<>(labels);
-            env = new LinkedHashMap<>(env);
-        }
-    }
-
-    /** Runs on the agent: the workspace, the Docker engine and the layer cache are there. */
-    static final class Bake extends MasterToSlaveFileCallable<BakeResult> {
-
-        private static final long serialVersionUID = 1L;
-
-        private final BakeSpec spec;
-        private final DeliveryConfig config;
-        private final AgentLogins logins;
-        private final Map<String, String> environment;
-        private final TaskListener listener;
-        private final String builderId;
-        private final String builderVersion;
-        private final String invokedBy;
-        private final String invocationId;
-        private final String cacheDirectory;
-
-        Bake(BakeSpec spec, DeliveryConfig config, AgentLogins logins, Map<String, String> environment,
-                TaskListener listener, String builderId, String builderVersion, String invokedBy, String invocationId,
-                String cacheDirectory) {
-            this.spec = spec;
-            this.config = config;
-            this.logins = logins;
-            this.environment = environment;
-            this.listener = listener;
-            this.builderId = builderId;
-            this.builderVersion = builderVersion;
-            this.invokedBy = invokedBy;
-            this.invocationId = invocationId;
-            this.cacheDirectory = cacheDirectory;
-        }
-
-        @Override
-        public BakeResult invoke(File workspace, VirtualChannel channel) throws IOException, InterruptedException {
-            Path dir = workspace.toPath();
-            ImageReference target = ImageReference.parse(spec.image());
-            if (target.isPinned()) {
-                throw EngineException.badInput("image " + spec.image() + " names a digest; bakeImage gives the digest,"
-                        + " so name the repository and (optionally) the tag to push under");
-            }
-            boolean tagged = spec.image().substring(spec.image().lastIndexOf('/') + 1).contains(":");
-            Source source = new Source(spec.sourceRepository(), spec.sourceCommit(), spec.version());
-            Invocation invocation = new Invocation(builderId, builderVersion, invokedBy, invocationId);
-            try (Wiring w = Wiring.builder(config, logins).listener(Runs.progress(listener))
-                    .dockerHost(environment.get("DOCKER_HOST")).build()) {
-                if (spec.layers().isEmpty()) {
-                    Path context = dir.resolve(spec.context()).normalize();
-                    if (!Files.isDirectory(context)) {
-                        throw EngineException.badInput("the build context " + spec.context() + " is not a directory"
-                                + " in the workspace " + dir);
-                    }
-                    DockerBuildRequest.Builder request = DockerBuildRequest.builder(context, target)
-                            .buildArgs(spec.buildArgs()).labels(spec.labels()).pull(spec.pull())
-                            .noCache(spec.noCache()).allowLatest(spec.allowLatest()).source(source)
-                            .invocation(invocation);
-                    if (!tagged) {
-                        request.tag(null);
-                    }
-                    if (spec.dockerfile() != null) {
-                        request.dockerfile(dir.resolve(spec.dockerfile()).normalize());
-                    }
-                    if (spec.target() != null) {
-                        request.targetStage(spec.target());
-                    }
-                    if (spec.platform() != null) {
-                        request.platform(spec.platform());
-                    }
-                    return new DockerEngineBaker(DockerEngine.fromEnvironment(environment), w.registry(),
-                            w.registryCredentials()).bake(request.build(), Runs.progress(listener));
-                }
-                LayerBuildRequest.Builder request = LayerBuildRequest.builder(spec.from() == null ? null
-                        : ImageReference.parse(spec.from()), target).source(source).invocation(invocation)
-                        .allowLatest(spec.allowLatest()).created(LayerBuildRequest.sourceDateEpoch(environment))
-                        .cacheDirectory(Path.of(cacheDirectory, "layers"));
-                if (!tagged) {
-                    request.tag(null);
-                }
-                for (String layer : spec.layers()) {
-                    int colon = layer.lastIndexOf(":/");
-                    if (colon <= 0) {
-                        throw EngineException.badInput("layers entry '" + layer + "' must be SOURCE:/PATH, a"
-                                + " workspace file or directory and where it goes in the image, e.g."
-                                + " 'build/app.jar:/app/'");
-                    }
-                    Path source0 = dir.resolve(layer.substring(0, colon)).normalize();
-                    if (!Files.exists(source0)) {
-                        throw EngineException.badInput("layers entry '" + layer + "': " + layer.substring(0, colon)
-                                + " does not exist in the workspace " + dir);
-                    }
-                    request.layer(layer.substring(0, colon), source0, layer.substring(colon + 1));
-                }
-                if (spec.entrypoint() != null) {
-                    request.entrypoint(spec.entrypoint().toArray(String[]::new));
-                }
-                if (spec.cmd() != null) {
-                    request.cmd(spec.cmd().toArray(String[]::new));
-                }
-                spec.env().forEach(request::env);
-                spec.labels().forEach(request::label);
-                spec.expose().forEach(request::expose);
-                if (spec.workdir() != null) {
-                    request.workdir(spec.workdir());
-                }
-                if (spec.user() != null) {
-                    request.user(spec.user());
-                }
-                if (spec.platform() != null) {
-                    request.platform(Platform.parse(spec.platform()));
-                }
-                return new LayerBaker(w.registry()).bake(request.build(), Runs.progress(listener));
-            } catch (EngineException e) {
-                // the engine's message says what to do; it never holds a secret
-                throw new IOException(e.getMessage(), e);
-            }
-        }
     }
 
     @Extension

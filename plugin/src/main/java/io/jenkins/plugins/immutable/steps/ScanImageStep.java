@@ -17,9 +17,10 @@ import io.jenkins.plugins.immutable.attest.AttestResult;
 import io.jenkins.plugins.immutable.attest.Attestor;
 import io.jenkins.plugins.immutable.attest.ScanAttestation;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.ScanConfig;
+import io.jenkins.plugins.immutable.config.JenkinsProxy;
 import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.registry.HttpProxy;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.Platform;
 import io.jenkins.plugins.immutable.scan.ScanOutputs;
@@ -39,7 +40,6 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -169,7 +169,7 @@ public final class ScanImageStep extends Step {
         }
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    static final class Execution extends DeliveryExecution<Map<String, Object>> {
 
         private static final long serialVersionUID = 1L;
 
@@ -181,20 +181,24 @@ public final class ScanImageStep extends Step {
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            FilePath workspace = getContext().get(FilePath.class);
-            ProgressListener progress = Runs.progress(listener);
-            DeliveryConfig config = step.withArguments(Runs.config());
+        DeliveryConfig configure(DeliveryConfig global) throws AbortException {
+            DeliveryConfig config = step.withArguments(global);
             if (config.scan().database() == null) {
                 throw new AbortException(Messages.ScanImageStep_NoDatabase());
             }
-            String keyId = step.attest ? SignImageStep.keyId(config, step.key) : null;
-            try (Wiring controller = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress)
-                    .build()) {
+            return config;
+        }
+
+        @Override
+        Map<String, Object> perform(StepRun s) throws Exception {
+            FilePath workspace = getContext().get(FilePath.class);
+            ProgressListener progress = s.progress();
+            Run<?, ?> run = s.run();
+            String keyId = step.attest ? SignImageStep.keyId(s.config(), step.key) : null;
+            try (Wiring controller = s.wiring().build()) {
                 ScanReport report = ScanOutputs.parseJson(Runs.onAgent(workspace, new Scan(step.image, step.platform,
-                        config, AgentLogins.of(controller), listener, Runs.cacheDirectory(workspace))));
+                        s.config(), AgentLogins.of(controller), JenkinsProxy.current().orElse(null), s.listener(),
+                        Runs.cacheDirectory(workspace))));
                 String attestation = null;
                 if (keyId != null) {
                     String url = Runs.url(run);
@@ -208,8 +212,8 @@ public final class ScanImageStep extends Step {
                     }
                 }
                 ScanReportAction.add(run, report, attestation);
-                listener.getLogger().println(Messages.ScanImageStep_Scanned(report.image(), report.summary()));
-                report.reasons().forEach(r -> listener.getLogger().println("  " + r));
+                s.log(Messages.ScanImageStep_Scanned(report.image(), report.summary()));
+                report.reasons().forEach(r -> s.log("  " + r));
                 Map<String, Object> result = new LinkedHashMap<>(ScanReportAction.counts(report));
                 result.put("passed", report.passed());
                 result.put("verdict", report.passed() ? "PASS" : "FAIL");
@@ -227,8 +231,6 @@ public final class ScanImageStep extends Step {
                     getContext().setResult(Result.UNSTABLE);
                 }
                 return result;
-            } catch (EngineException e) {
-                throw Runs.abort(e);
             }
         }
     }
@@ -242,15 +244,17 @@ public final class ScanImageStep extends Step {
         private final String platform;
         private final DeliveryConfig config;
         private final AgentLogins logins;
+        private final HttpProxy proxy;
         private final TaskListener listener;
         private final String cacheDirectory;
 
-        Scan(String image, String platform, DeliveryConfig config, AgentLogins logins, TaskListener listener,
-                String cacheDirectory) {
+        Scan(String image, String platform, DeliveryConfig config, AgentLogins logins, HttpProxy proxy,
+                TaskListener listener, String cacheDirectory) {
             this.image = image;
             this.platform = platform;
             this.config = config;
             this.logins = logins;
+            this.proxy = proxy;
             this.listener = listener;
             this.cacheDirectory = cacheDirectory;
         }
@@ -263,7 +267,7 @@ public final class ScanImageStep extends Step {
             DeliveryConfig here = new DeliveryConfig(config.registries(), config.signing(),
                     new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore()),
                     config.environments(), config.analysisTemplates());
-            try (Wiring w = Wiring.builder(here, logins).listener(Runs.progress(listener))
+            try (Wiring w = Runs.agentWiring(here, logins, proxy).listener(Runs.progress(listener))
                     .scanIndexCache(Path.of(cacheDirectory, "osv-index")).build()) {
                 ScanReport report = w.scanner().scan(w.registry(), ImageReference.parse(image),
                         platform == null ? null : Platform.parse(platform), w.scanPolicy());

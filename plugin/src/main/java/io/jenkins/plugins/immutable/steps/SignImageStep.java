@@ -7,13 +7,11 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.actions.ProvenanceAction;
 import io.jenkins.plugins.immutable.attest.AttestResult;
 import io.jenkins.plugins.immutable.attest.Attestor;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.image.ImageReference;
@@ -28,7 +26,6 @@ import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -106,7 +103,7 @@ public final class SignImageStep extends Step {
                 : Messages.SignImageStep_WhichKey(String.join(", ", ids)));
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+    static final class Execution extends DeliveryExecution<String> {
 
         private static final long serialVersionUID = 1L;
 
@@ -118,19 +115,15 @@ public final class SignImageStep extends Step {
         }
 
         @Override
-        protected String run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            ProgressListener progress = Runs.progress(listener);
-            DeliveryConfig config = Runs.config();
-            String keyId = keyId(config, step.key);
+        String perform(StepRun s) throws Exception {
+            ProgressListener progress = s.progress();
+            String keyId = keyId(s.config(), step.key);
             Map<String, String> annotations = Runs.pairs(step.annotations, "annotations");
-            try (Wiring w = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress).build();
-                    SigningKey signingKey = w.signingKey(keyId)) {
+            try (Wiring w = s.wiring().build(); SigningKey signingKey = w.signingKey(keyId)) {
                 ImageReference ref = ImageReference.parse(step.image);
                 SignResult signed = new ImageSigner(w.registry()).withListener(progress).sign(ref, signingKey,
                         annotations);
-                ProvenanceAction provenance = run.getAction(ProvenanceAction.class);
+                ProvenanceAction provenance = s.run().getAction(ProvenanceAction.class);
                 List<String> where = new ArrayList<>();
                 if (signed.signatureTag() != null) {
                     where.add(signed.signatureTag().toString());
@@ -150,11 +143,8 @@ public final class SignImageStep extends Step {
                                         : a.image()));
                     }
                 }
-                listener.getLogger().println(Messages.SignImageStep_Signed(signed.image(), keyId,
-                        signed.key().shortId()));
+                s.log(Messages.SignImageStep_Signed(signed.image(), keyId, signed.key().shortId()));
                 return signed.image().withoutTag().toString();
-            } catch (EngineException e) {
-                throw Runs.abort(e);
             }
         }
     }

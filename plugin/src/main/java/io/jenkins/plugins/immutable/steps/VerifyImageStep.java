@@ -6,13 +6,10 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.attest.AttestationVerification;
 import io.jenkins.plugins.immutable.attest.AttestationVerifier;
 import io.jenkins.plugins.immutable.attest.PredicateTypes;
-import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.sign.SignatureVerification;
@@ -24,7 +21,6 @@ import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -96,7 +92,7 @@ public final class VerifyImageStep extends Step {
         return new Execution(context, this);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+    static final class Execution extends DeliveryExecution<String> {
 
         private static final long serialVersionUID = 1L;
 
@@ -108,12 +104,9 @@ public final class VerifyImageStep extends Step {
         }
 
         @Override
-        protected String run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            ProgressListener progress = Runs.progress(listener);
-            DeliveryConfig config = Runs.config();
-            try (Wiring w = Wiring.builder(config, JenkinsCredentials.forRun(run)).listener(progress).build()) {
+        String perform(StepRun s) throws Exception {
+            ProgressListener progress = s.progress();
+            try (Wiring w = s.wiring().build()) {
                 TrustPolicy policy = w.trustPolicy(step.keys == null ? List.of() : step.keys);
                 if (step.identities != null) {
                     policy = policy.withIdentities(new LinkedHashSet<>(step.identities));
@@ -138,8 +131,6 @@ public final class VerifyImageStep extends Step {
                     }
                 }
                 return ref.withoutTag().toString();
-            } catch (EngineException e) {
-                throw Runs.abort(e);
             }
         }
     }
