@@ -24,6 +24,7 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
     private String interval;
     private Integer minimumPoints;
     private Double confidence;
+    private String marginalTimeout;
     private Thresholds thresholds;
     private List<GroupWeight> groups = new ArrayList<>();
     private List<Metric> metrics = new ArrayList<>();
@@ -73,6 +74,15 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
         this.confidence = confidence;
     }
 
+    public String getMarginalTimeout() {
+        return marginalTimeout;
+    }
+
+    @DataBoundSetter
+    public void setMarginalTimeout(String marginalTimeout) {
+        this.marginalTimeout = Forms.optional(marginalTimeout);
+    }
+
     public Thresholds getThresholds() {
         return thresholds;
     }
@@ -109,7 +119,7 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
         }
         return new AnalysisTemplateConfig(name, source == null ? null : source.toConfig(), interval, minimumPoints,
                 confidence, thresholds == null ? null : thresholds.toConfig(), weights,
-                getMetrics().stream().map(Metric::toConfig).toList());
+                getMetrics().stream().map(Metric::toConfig).toList(), marginalTimeout);
     }
 
     @Extension
@@ -131,6 +141,12 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
 
         @POST
         public FormValidation doCheckInterval(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Forms.check(() -> Durations.parse(value));
+        }
+
+        @POST
+        public FormValidation doCheckMarginalTimeout(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Forms.check(() -> Durations.parse(value));
         }

@@ -2,10 +2,11 @@ package io.jenkins.plugins.immutable.config;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
-import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -50,8 +51,8 @@ public final class BlueGreenStrategy extends Strategy {
         }
 
         @POST
-        public FormValidation doCheckRetention(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.READ);
+        public FormValidation doCheckRetention(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigureOrAdminister(item);
             return Forms.check(() -> new StrategyConfig.BlueGreen(value));
         }
     }

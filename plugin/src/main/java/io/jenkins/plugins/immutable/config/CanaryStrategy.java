@@ -2,15 +2,16 @@ package io.jenkins.plugins.immutable.config;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.immutable.EngineException;
 import java.util.ArrayList;
 import java.util.List;
-import jenkins.model.Jenkins;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -121,14 +122,15 @@ public final class CanaryStrategy extends Strategy {
         }
 
         @POST
-        public FormValidation doCheckSteps(@QueryParameter String value, @QueryParameter String analysis) {
-            Jenkins.get().checkPermission(Jenkins.READ);
+        public FormValidation doCheckSteps(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter String analysis) {
+            Forms.checkConfigureOrAdminister(item);
             return Forms.check(() -> new StrategyConfig.Canary(parseSteps(value), null, analysis, null));
         }
 
         @POST
-        public FormValidation doCheckPause(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.READ);
+        public FormValidation doCheckPause(@AncestorInPath Item item, @QueryParameter String value) {
+            Forms.checkConfigureOrAdminister(item);
             return Forms.check(() -> new StrategyConfig.Canary(null, value, null, null));
         }
     }

@@ -6,6 +6,7 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Util;
 import hudson.model.Describable;
+import hudson.model.Item;
 import hudson.model.Descriptor;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
@@ -31,6 +32,18 @@ final class Forms {
     }
 
     /** Runs the engine's check of a value; its error message (which says what to write) becomes the form's. */
+    /**
+     * Who may use a form shared by the global page and the Snippet Generator (strategies): under a job, those who may
+     * configure it; elsewhere, administrators.
+     */
+    static void checkConfigureOrAdminister(Item item) {
+        if (item != null) {
+            item.checkPermission(Item.CONFIGURE);
+        } else {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        }
+    }
+
     static FormValidation check(Runnable check) {
         try {
             check.run();

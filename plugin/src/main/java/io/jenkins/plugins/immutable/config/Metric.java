@@ -93,6 +93,7 @@ public final class Metric implements Describable<Metric> {
 
         @POST
         public ListBoxModel doFillDirectionItems(@QueryParameter String direction) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Forms.choices(List.of("increase", "decrease", "either"), direction, "either");
         }
 

@@ -82,6 +82,7 @@ public final class ScanSettings implements Describable<ScanSettings> {
 
         @POST
         public ListBoxModel doFillFailOnItems(@QueryParameter String failOn) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Forms.choices(SEVERITIES, failOn, ScanConfig.DEFAULTS.failOn());
         }
 

@@ -46,7 +46,7 @@ public abstract class DeliveryStepDescriptor extends StepDescriptor {
         try {
             ImageReference ref = ImageReference.parse(value.strip());
             if (pinned && !ref.isPinned()) {
-                return FormValidation.warning(Messages.DeliveryStepDescriptor_NotPinned());
+                return FormValidation.error(Messages.DeliveryStepDescriptor_NotPinned());
             }
             return FormValidation.ok();
         } catch (EngineException e) {

@@ -137,9 +137,11 @@ public final class PromoteImageStep extends Step {
         }
 
         @POST
-        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value) {
+        public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value,
+                @QueryParameter boolean resolveTag) {
             checkConfigure(item);
-            return checkImage(value, true);
+            // a tag is what the step refuses at run time, unless resolveTag says to resolve it once
+            return checkImage(value, !resolveTag);
         }
 
         @NonNull
