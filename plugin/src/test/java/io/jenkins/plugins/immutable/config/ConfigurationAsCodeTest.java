@@ -46,6 +46,8 @@ public class ConfigurationAsCodeTest {
                 .map(EnvironmentConfig::name).toList());
         assertEquals(new StrategyConfig.Canary(List.of(5, 25, 50), "60s", "default", 1),
                 jenkins.environment("prod").strategy());
+        // CasC replaces ${...} with its variables; ^${scope} in casc.yaml keeps the placeholder
+        assertThat(jenkins.analysisTemplates().get(0).metrics().get(0).query(), containsString(",${scope}}"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.config;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
@@ -18,6 +19,9 @@ import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.testing.Fixtures;
 import java.util.List;
 import jenkins.model.Jenkins;
+import org.htmlunit.html.HtmlButton;
+import org.htmlunit.html.HtmlForm;
+import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.junit.Rule;
 import org.junit.Test;
@@ -100,6 +104,7 @@ public class ImmutableDeliveryConfigurationTest {
         template.setSource(new PrometheusMetrics("http://127.0.0.1:5107"));
         template.setMinimumPoints(50);
         template.setConfidence(0.98);
+        template.setMarginalTimeout("5m");
         Thresholds thresholds = new Thresholds();
         thresholds.setPass(95.0);
         thresholds.setMarginal(75.0);
@@ -140,6 +145,30 @@ public class ImmutableDeliveryConfigurationTest {
     }
 
     @Test
+    public void theSystemPageRendersWholeAndSavesWithAndWithoutEnvironments() throws Exception {
+        for (boolean environments : new boolean[] {false, true}) {
+            if (environments) {
+                configureEverything(publicKey());
+            }
+            DeliveryConfig before = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+            HtmlPage page = r.createWebClient().goTo("manage/configure");
+            HtmlForm form = page.getFormByName("config");
+            // a label Jelly cannot parse ends the page early: no Save button, nothing of the plugins after it
+            HtmlButton save = r.getButtonByCaption(form, "Save");
+            assertNotNull("the Save button is on the page", save);
+            String text = page.asNormalizedText();
+            assertThat(text, containsString("Immutable Delivery"));
+            assertThat(page.getWebResponse().getContentAsString(), containsString("</form>"));
+            r.submit(form);
+            assertEquals("saved as it was (" + (environments ? "with" : "without") + " environments)", before,
+                    ImmutableDeliveryConfiguration.get().toDeliveryConfig());
+        }
+        assertEquals(3, ImmutableDeliveryConfiguration.get().getEnvironments().size());
+        assertEquals("5m", ImmutableDeliveryConfiguration.get().toDeliveryConfig().analysisTemplates().get(0)
+                .marginalTimeout());
+    }
+
+    @Test
     public void theConfigurationSurvivesARestartOfItsStorage() throws Exception {
         configureEverything(publicKey());
         DeliveryConfig before = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
@@ -168,9 +197,9 @@ public class ImmutableDeliveryConfigurationTest {
         assertThat(bad.getMessage(), containsString("is not a port range"));
 
         CanaryStrategy.DescriptorImpl canary = r.jenkins.getDescriptorByType(CanaryStrategy.DescriptorImpl.class);
-        assertEquals(FormValidation.Kind.OK, canary.doCheckSteps("5, 25, 50", "default").kind);
-        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps("5, 60", "default").kind);
-        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps("25, 5", null).kind);
+        assertEquals(FormValidation.Kind.OK, canary.doCheckSteps(null, "5, 25, 50", "default").kind);
+        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps(null, "5, 60", "default").kind);
+        assertEquals(FormValidation.Kind.ERROR, canary.doCheckSteps(null, "25, 5", null).kind);
 
         TrustedKeyEntry.DescriptorImpl trusted = r.jenkins.getDescriptorByType(TrustedKeyEntry.DescriptorImpl.class);
         assertEquals(FormValidation.Kind.OK, trusted.doCheckPublicKey(publicKey()).kind);

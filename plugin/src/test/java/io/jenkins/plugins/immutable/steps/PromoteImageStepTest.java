@@ -111,7 +111,7 @@ public class PromoteImageStepTest {
                 .map(PromotionAction.Record::getStatus).toList());
 
         JenkinsRule.WebClient wc = r.createWebClient();
-        HtmlPage environments = wc.getPage(p, "immutable-environments");
+        HtmlPage environments = Promotions.environmentsPage(wc, p);
         assertThat(environments.asNormalizedText(), containsString(first.digest().toString()));
         HtmlPage page = wc.getPage(b, "immutable-promotions");
         assertThat(page.asNormalizedText(), containsString("ROLLED_BACK"));

@@ -19,7 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import hudson.model.Job;
 import hudson.model.Run;
+import org.htmlunit.html.HtmlPage;
 import org.jvnet.hudson.test.JenkinsRule;
 
 /** An environment on the stack (its Docker engine behind its HAProxy) and the Pipeline snippets that feed it. */
@@ -85,6 +87,21 @@ final class Promotions {
             Thread.sleep(200);
         }
         throw new AssertionError("the log did not show '" + text + "' after '" + marker + "' within 2 minutes");
+    }
+
+    /** A job's Environments page once its ledgers were read (the page reads them in the background). */
+    static HtmlPage environmentsPage(JenkinsRule.WebClient wc, Job<?, ?> job) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            HtmlPage page = wc.getPage(job, "immutable-environments");
+            if (page.querySelector("[data-immutable-reading]") == null) {
+                return page;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the Environments page still reads after a minute:\n" + page.asNormalizedText());
+            }
+            Thread.sleep(500);
+        }
     }
 
     void removeInstances() throws IOException {

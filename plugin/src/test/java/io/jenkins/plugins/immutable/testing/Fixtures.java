@@ -88,6 +88,14 @@ public final class Fixtures {
      * severity; one fixed in 1:1.35.0-4+deb12u1).
      */
     public static Path webService(Path dir, String version) throws IOException {
+        return webService(dir, version, false);
+    }
+
+    /**
+     * {@link #webService(Path, String)} with {@code /cgi-bin/app} too: it answers its version, or, when
+     * {@code failing}, 500 to every request (the bad release a canary must catch).
+     */
+    public static Path webService(Path dir, String version, boolean failing) throws IOException {
         Path busybox = Path.of("/bin/busybox");
         if (!Files.isRegularFile(busybox)) {
             throw new IllegalStateException("/bin/busybox is missing: apt-get install busybox-static (scripts/stack up"
@@ -100,13 +108,17 @@ public final class Fixtures {
         Files.createDirectories(root.resolve("www"));
         Files.writeString(root.resolve("www/index.html"), "version " + version + "\n");
         Files.writeString(root.resolve("www/health"), "ok\n");
+        Path app = Files.createDirectories(root.resolve("www/cgi-bin")).resolve("app");
+        Files.writeString(app, "#!/bin/sh\n" + (failing
+                ? "printf 'Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nversion %s failed\\n' "
+                : "printf 'Content-Type: text/plain\\r\\n\\r\\nversion %s\\n' ") + version + "\n");
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/os-release"), "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
                 + "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nID=debian\n");
         Path status = Files.createDirectories(root.resolve("var/lib/dpkg/status.d"));
         Files.writeString(status.resolve("busybox-static"), "Package: busybox-static\nStatus: install ok installed\n"
                 + "Architecture: amd64\nSource: busybox\nVersion: 1:1.35.0-4\n");
-        for (Path p : List.of(root.resolve("bin/busybox"), root.resolve("bin/sh"))) {
+        for (Path p : List.of(root.resolve("bin/busybox"), root.resolve("bin/sh"), app)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         return root;

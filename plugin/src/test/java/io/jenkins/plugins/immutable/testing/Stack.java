@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.AssumptionViolatedException;
 
 /**
  * The local stack's addresses, as {@code scripts/stack env} exports them (the engine's tests read the same). A test
- * that needs a server asks here and fails, never skips, when the stack is not up.
+ * that needs a server asks here and fails, never skips, when the stack is not up; except where the build says no stack
+ * can run ({@code -Dimmutable.stack=unavailable}, as on ci.jenkins.io): such tests are skipped there.
  */
 public final class Stack {
 
@@ -80,7 +82,35 @@ public final class Stack {
         throw new IllegalStateException("cannot find testdata/osv-db above " + Path.of("").toAbsolutePath());
     }
 
+    /** The stack's HTTP proxy (tinyproxy), {@code host:port}; it asks for {@link #proxyUser()}'s password. */
+    public static String proxy() {
+        return require("IMMUTABLE_PROXY");
+    }
+
+    public static String proxyUser() {
+        return require("IMMUTABLE_PROXY_USER");
+    }
+
+    public static String proxyPassword() {
+        Path file = Path.of(require("IMMUTABLE_PROXY_PASSWORD_FILE"));
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the proxy's password from " + file
+                    + "; run `scripts/stack up`", e);
+        }
+    }
+
+    /** The proxy's log, where each request it forwarded shows. */
+    public static Path proxyLog() {
+        return Path.of(require("IMMUTABLE_PROXY_LOG"));
+    }
+
     public static String require(String variable) {
+        if ("unavailable".equals(System.getProperty("immutable.stack"))) {
+            throw new AssumptionViolatedException("this build runs where the local stack cannot start"
+                    + " (-Dimmutable.stack=unavailable); the test needs " + variable);
+        }
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException(variable + " is not set: this test needs the local stack. Run"
