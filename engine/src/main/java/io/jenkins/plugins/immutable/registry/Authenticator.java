@@ -179,7 +179,7 @@ final class Authenticator {
                 call = call.header("Authorization", basic);
             }
         }
-        HttpResponse<InputStream> response = transport.sendRaw(call.timeout(Duration.ofSeconds(30)));
+        HttpResponse<InputStream> response = transport.sendRaw(call.document());
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             if (status == 401 || status == 403) {

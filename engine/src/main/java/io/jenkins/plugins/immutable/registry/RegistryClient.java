@@ -55,7 +55,6 @@ public final class RegistryClient {
     private static final String ACCEPT_MANIFESTS = String.join(",", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-    private static final Duration SHORT = Duration.ofSeconds(60);
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 
     private final Transport transport;
@@ -76,7 +75,7 @@ public final class RegistryClient {
      */
     public void ping(String registry) {
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", uri(registry, "/v2/"), "reach the API of " + registry)
-                .auth(registry, List.of()).timeout(SHORT));
+                .auth(registry, List.of()).document());
         if (r.statusCode() != 200) {
             throw error(r, registry, "answer the API check /v2/");
         }
@@ -89,7 +88,7 @@ public final class RegistryClient {
     public Manifest getManifest(ImageReference ref) {
         String what = "get manifest " + ref;
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", manifestUri(ref), what)
-                .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).timeout(SHORT));
+                .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).document());
         if (r.statusCode() != 200) {
             throw error(r, ref.registry(), ref.toString());
         }
@@ -107,7 +106,7 @@ public final class RegistryClient {
     /** The descriptor of a manifest (media type, digest, size) without fetching it, or empty when there is none. */
     public Optional<Descriptor> headManifest(ImageReference ref) {
         HttpResponse<InputStream> r = send(Transport.Call.of("HEAD", manifestUri(ref), "check manifest " + ref)
-                .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).timeout(SHORT));
+                .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).document());
         Transport.discard(r);
         if (r.statusCode() == 404) {
             return Optional.empty();
@@ -158,7 +157,7 @@ public final class RegistryClient {
         HttpResponse<InputStream> r = send(Transport.Call.of("PUT", manifestUri(target.repository(), identifier), what)
                 .header("Content-Type", manifest.mediaType())
                 .body(Transport.Body.of(manifest.bytes()))
-                .auth(target.registry(), push(target.repository())).timeout(SHORT));
+                .auth(target.registry(), push(target.repository())).document());
         if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
             throw error(r, target.registry(), what);
         }
@@ -183,7 +182,7 @@ public final class RegistryClient {
         String what = "delete manifest " + ref;
         HttpResponse<InputStream> r = send(Transport.Call.of("DELETE", manifestUri(ref), what)
                 .auth(ref.registry(), List.of(scope(ref.repository(), "delete"), scope(ref.repository(), "pull,push")))
-                .timeout(SHORT));
+                .document());
         int s = r.statusCode();
         if (s == 202 || s == 200 || s == 204) {
             Transport.discard(r);
@@ -206,7 +205,7 @@ public final class RegistryClient {
     /** The blob's descriptor (as octet-stream) when the repository has it, or empty. */
     public Optional<Descriptor> headBlob(Repository repo, Digest digest) {
         HttpResponse<InputStream> r = send(Transport.Call.of("HEAD", blobUri(repo, digest), "check blob " + digest)
-                .auth(repo.registry(), pull(repo)).timeout(SHORT));
+                .auth(repo.registry(), pull(repo)).document());
         Transport.discard(r);
         if (r.statusCode() == 404) {
             return Optional.empty();
@@ -304,7 +303,7 @@ public final class RegistryClient {
                 return false;
             }
         };
-        String put = "push blob " + blob.digest().shortForm() + " to " + to;
+        String put = "push blob " + blob.digest().shortForm() + " to " + to + " (streamed from " + from + ")";
         HttpResponse<InputStream> done = send(Transport.Call.of("PUT", withDigest(location, blob.digest()), put)
                 .header("Content-Type", "application/octet-stream").body(once).auth(to.registry(), push(to)));
         if (done.statusCode() != 201 && done.statusCode() != 204) {
@@ -500,7 +499,7 @@ public final class RegistryClient {
         List<String> scopes = new ArrayList<>(push(target));
         scopes.add(scope(from, "pull"));
         HttpResponse<InputStream> r = send(Transport.Call.of("POST", uri, what).auth(target.registry(), scopes)
-                .timeout(SHORT));
+                .document());
         Transport.discard(r);
         if (r.statusCode() == 201) {
             return true;
@@ -510,7 +509,7 @@ public final class RegistryClient {
             r.headers().firstValue("Location").ifPresent(loc -> {
                 try {
                     Transport.discard(send(Transport.Call.of("DELETE", uri.resolve(loc), "cancel upload")
-                            .auth(target.registry(), push(target)).timeout(SHORT)));
+                            .auth(target.registry(), push(target)).document()));
                 } catch (EngineException ignored) {
                     // an abandoned upload is cleaned up by the registry's purge
                 }
@@ -535,7 +534,7 @@ public final class RegistryClient {
         while (next != null && seen.add(next)) {
             String what = "list the tags of " + repo;
             HttpResponse<InputStream> r = send(Transport.Call.of("GET", next, what).auth(repo.registry(), pull(repo))
-                    .timeout(SHORT));
+                    .document());
             if (r.statusCode() == 404) {
                 Transport.discard(r);
                 return tags;
@@ -570,7 +569,7 @@ public final class RegistryClient {
         Set<URI> seen = new HashSet<>();
         while (next != null && seen.add(next)) {
             HttpResponse<InputStream> r = send(Transport.Call.of("GET", next, what)
-                    .header("Accept", MediaTypes.OCI_INDEX).auth(repo.registry(), pull(repo)).timeout(SHORT));
+                    .header("Accept", MediaTypes.OCI_INDEX).auth(repo.registry(), pull(repo)).document());
             if (r.statusCode() == 404 && found.isEmpty()) {
                 Transport.discard(r);
                 return referrersFromTagSchema(repo, subject, artifactType);
@@ -646,7 +645,7 @@ public final class RegistryClient {
     private URI startUpload(Repository repo) {
         String what = "start an upload to " + repo;
         HttpResponse<InputStream> r = send(Transport.Call.of("POST", uri(repo.registry(), "/v2/" + repo.path()
-                + "/blobs/uploads/"), what).auth(repo.registry(), push(repo)).timeout(SHORT));
+                + "/blobs/uploads/"), what).auth(repo.registry(), push(repo)).document());
         if (r.statusCode() != 202) {
             throw error(r, repo.registry(), what);
         }
@@ -686,7 +685,7 @@ public final class RegistryClient {
 
     private long uploadedSoFar(Repository repo, URI location) {
         HttpResponse<InputStream> r = send(Transport.Call.of("GET", location, "check an upload to " + repo)
-                .auth(repo.registry(), push(repo)).timeout(SHORT));
+                .auth(repo.registry(), push(repo)).document());
         Transport.discard(r);
         if (r.statusCode() != 204 && r.statusCode() != 200) {
             throw error(r, repo.registry(), "check an upload to " + repo);
@@ -698,7 +697,7 @@ public final class RegistryClient {
     private void commit(Repository repo, URI location, Descriptor d) {
         String what = "commit blob " + d.digest().shortForm() + " to " + repo;
         HttpResponse<InputStream> r = send(Transport.Call.of("PUT", withDigest(location, d.digest()), what)
-                .auth(repo.registry(), push(repo)).timeout(SHORT));
+                .auth(repo.registry(), push(repo)).document());
         if (r.statusCode() != 201 && r.statusCode() != 204) {
             throw error(r, repo.registry(), what);
         }
@@ -838,6 +837,8 @@ public final class RegistryClient {
         private ProgressListener listener = ProgressListener.NONE;
         private SSLContext sslContext;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration documentTimeout = Duration.ofMinutes(2);
         private Path dockerConfig;
         private List<Path> helperPath;
         private final List<HttpProxy> proxies = new ArrayList<>();
@@ -903,8 +904,36 @@ public final class RegistryClient {
         }
 
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
+        }
+
+        /**
+         * How long a request may go without progress: a server that sends no answer, or fewer than 1 KiB of an
+         * answer (or takes in fewer than 1 KiB of a request body), for this long fails the request as an OUTAGE
+         * naming the server and what it was asked, and the request is not tried again. Counting a kilobyte rather
+         * than a byte is what bounds a blob trickled at 1 byte/s. 60 s by default.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * How long a small document (a manifest, a token, a tag list, a referrers index, the answer to a check or a
+         * commit) may take to arrive whole, from sending its request to its last byte, however steadily it trickles.
+         * Blobs, which may be large, have no such limit, only the {@link #readTimeout}. 2 min by default.
+         */
+        public Builder documentTimeout(Duration timeout) {
+            this.documentTimeout = positive(timeout, "documentTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be a positive duration, not " + d);
+            }
+            return d;
         }
 
         /**
@@ -942,7 +971,8 @@ public final class RegistryClient {
             });
             String version = RegistryClient.class.getPackage().getImplementationVersion();
             Transport transport = new Transport(http.build(), new Hosts(insecure, loopbackInsecure), auth, retry,
-                    listener, "immutable-delivery/" + (version == null ? "dev" : version), proxies);
+                    listener, "immutable-delivery/" + (version == null ? "dev" : version), proxies, readTimeout,
+                    documentTimeout);
             return new RegistryClient(transport);
         }
     }

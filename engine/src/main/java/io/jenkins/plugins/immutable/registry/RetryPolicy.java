@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When to try a request again: on connection failures, 408, 429 and 5xx other than 501/505, with exponential
- * backoff and jitter, honouring {@code Retry-After} (capped); never on other 4xx, which will not change by waiting.
+ * backoff and jitter, honouring {@code Retry-After} (capped); never on other 4xx, which will not change by waiting,
+ * nor when a server accepted a request and then stalled past its {@link Pace}, which would cost the timeout again.
  */
 record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBackoff) {
 

@@ -14,16 +14,25 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
  * Sends one logical request: authentication (pre-emptive once the scheme is known, and once more after a 401
  * challenge), retries with backoff on connection failures, 408, 429 and 5xx honouring Retry-After, and redirects
- * followed by hand so credentials never go to another host (blob storage behind a redirect). Requests go through the
- * {@link HttpProxy} that applies to them, if any, its login sent pre-emptively. Thread-safe.
+ * followed by hand so credentials never go to another host (blob storage behind a redirect), a loop or a long chain
+ * of them being a bad answer. Requests go through the {@link HttpProxy} that applies to them, if any, its login sent
+ * pre-emptively. Every wait, for the answer and for each read of its body, is bounded by the request's {@link Pace}
+ * (read timeout, and for small documents an overall limit). Thread-safe.
  */
 final class Transport {
 
@@ -101,31 +110,33 @@ final class Transport {
 
     /**
      * One request: method, URI, headers, body, the registry it authenticates to (null: none, e.g. a token service)
-     * with the scopes it needs, and what it does, for messages.
+     * with the scopes it needs, what it does, for messages, and whether its answer is a small document (a manifest,
+     * a token, JSON), which the overall document timeout bounds as well as the read timeout.
      */
     record Call(String method, URI uri, Map<String, String> headers, Body body, String registry, List<String> scopes,
-                String what, Duration timeout) {
+                String what, boolean smallDocument) {
 
         static Call of(String method, URI uri, String what) {
-            return new Call(method, uri, Map.of(), Body.NONE, null, List.of(), what, null);
+            return new Call(method, uri, Map.of(), Body.NONE, null, List.of(), what, false);
         }
 
         Call header(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Call(method, uri, h, body, registry, scopes, what, timeout);
+            return new Call(method, uri, h, body, registry, scopes, what, smallDocument);
         }
 
         Call body(Body b) {
-            return new Call(method, uri, headers, b, registry, scopes, what, timeout);
+            return new Call(method, uri, headers, b, registry, scopes, what, smallDocument);
         }
 
         Call auth(String reg, List<String> sc) {
-            return new Call(method, uri, headers, body, reg, List.copyOf(sc), what, timeout);
+            return new Call(method, uri, headers, body, reg, List.copyOf(sc), what, smallDocument);
         }
 
-        Call timeout(Duration t) {
-            return new Call(method, uri, headers, body, registry, scopes, what, t);
+        /** Marks the answer as a small document, to arrive whole within the document timeout. */
+        Call document() {
+            return new Call(method, uri, headers, body, registry, scopes, what, true);
         }
     }
 
@@ -136,11 +147,18 @@ final class Transport {
     private final ProgressListener listener;
     private final String userAgent;
     private final List<HttpProxy> proxies;
+    private final Duration readTimeout;
+    private final Duration documentTimeout;
 
-    /** {@code proxies}: those the client's ProxySelector sends requests through, for their logins and messages. */
+    /**
+     * {@code proxies}: those the client's ProxySelector sends requests through, for their logins and messages;
+     * {@code readTimeout} and {@code documentTimeout}: the limits of every request's {@link Pace}.
+     */
     Transport(HttpClient http, Hosts hosts, Authenticator auth, RetryPolicy retry, ProgressListener listener,
-              String userAgent, List<HttpProxy> proxies) {
+              String userAgent, List<HttpProxy> proxies, Duration readTimeout, Duration documentTimeout) {
         this.proxies = List.copyOf(proxies);
+        this.readTimeout = readTimeout;
+        this.documentTimeout = documentTimeout;
         this.http = http;
         this.hosts = hosts;
         this.auth = auth;
@@ -172,20 +190,30 @@ final class Transport {
      * becomes an OUTAGE. The caller closes the body.
      */
     HttpResponse<InputStream> send(Call call) {
-        return send(call, true, HttpResponse.BodyHandlers.ofInputStream(), Transport::discard);
+        return send(call, true, this::pacedBody, Transport::discard);
     }
 
     /** As {@link #send} but without registry authentication (for token services). */
     HttpResponse<InputStream> sendRaw(Call call) {
-        return send(call, false, HttpResponse.BodyHandlers.ofInputStream(), Transport::discard);
+        return send(call, false, this::pacedBody, Transport::discard);
     }
 
     /**
      * As {@link #send}, the body as the client's own flow of buffers, to hand on to another request without copying
-     * (a blob streamed from one registry into another).
+     * (a blob streamed from one registry into another). Its pace is the pace of the request it is handed to.
      */
     HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> sendForPublisher(Call call) {
-        return send(call, true, HttpResponse.BodyHandlers.ofPublisher(), Transport::discardPublisher);
+        return send(call, true, (c, u, p, proxy) -> HttpResponse.BodyHandlers.ofPublisher(),
+                Transport::discardPublisher);
+    }
+
+    /** How a response body is read: the handler for one attempt of a call, reading at the attempt's pace. */
+    private interface Bodies<T> {
+        HttpResponse.BodyHandler<T> handler(Call call, URI uri, Pace pace, HttpProxy proxy);
+    }
+
+    private HttpResponse.BodyHandler<InputStream> pacedBody(Call call, URI uri, Pace pace, HttpProxy proxy) {
+        return PacedBody.handler(pace, () -> stalledBody(call, uri, pace, proxy));
     }
 
     static void discardPublisher(HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r) {
@@ -205,25 +233,27 @@ final class Transport {
         }
     }
 
-    private <T> HttpResponse<T> send(Call call, boolean authenticate, HttpResponse.BodyHandler<T> handler,
+    private <T> HttpResponse<T> send(Call call, boolean authenticate, Bodies<T> bodies,
                                      java.util.function.Consumer<HttpResponse<T>> discard) {
         URI uri = call.uri();
         boolean sameHost = true;
         boolean challenged = false;
         int redirects = 0;
+        Set<URI> visited = new HashSet<>();
         for (int attempt = 1; ; attempt++) {
             String authorization = authenticate && sameHost && call.registry() != null
                     ? auth.authorization(call.registry(), call.scopes()) : null;
+            Pace pace = new Pace(readTimeout, call.smallDocument() ? documentTimeout : null);
             HttpRequest request;
             try {
-                request = request(call, uri, authorization, sameHost);
+                request = request(call, uri, authorization, sameHost, pace);
             } catch (IOException e) {
                 throw EngineException.badInput("cannot read what to send for " + call.what() + ": " + e.getMessage());
             }
             HttpProxy proxy = HttpProxy.forUri(proxies, uri).orElse(null);
             HttpResponse<T> response;
             try {
-                response = http.send(request, handler);
+                response = exchange(request, bodies.handler(call, uri, pace, proxy), pace, call, uri, proxy);
             } catch (IOException e) {
                 EngineException cause = engineCause(e);
                 if (cause != null) {
@@ -289,13 +319,24 @@ final class Transport {
             }
             if (status >= 300 && status < 400 && status != 304 && response.headers().firstValue("Location").isPresent()
                     && (call.method().equals("GET") || call.method().equals("HEAD"))) {
-                if (++redirects > MAX_REDIRECTS) {
+                URI next;
+                try {
+                    next = uri.resolve(response.headers().firstValue("Location").get());
+                } catch (IllegalArgumentException e) {
                     discard.accept(response);
-                    throw EngineException.outage("registry " + Hosts.registryOf(call.uri()) + " redirected " + call.what()
-                            + " more than " + MAX_REDIRECTS + " times", null);
+                    throw EngineException.badInput(server(call, uri) + " redirected " + call.what() + " to a Location"
+                            + " that is no URI; the registry, or what is in front of it, is misconfigured");
                 }
-                URI next = uri.resolve(response.headers().firstValue("Location").get());
                 discard.accept(response);
+                visited.add(uri);
+                // A loop never ends by itself and retrying it only repeats it: it is a bad answer, not an outage.
+                if (visited.contains(next) || ++redirects > MAX_REDIRECTS) {
+                    throw EngineException.badInput(server(call, call.uri()) + " redirected " + call.what()
+                            + (visited.contains(next) ? " in a loop, back to " + withoutQuery(next)
+                            : " more than " + MAX_REDIRECTS + " times (last to " + withoutQuery(next) + ")")
+                            + "; a registry leads to its content in a redirect or two: the registry, or the proxy or"
+                            + " storage in front of it, is misconfigured. Tell its administrator");
+                }
                 // Credentials stay with the registry: storage behind a redirect gets a pre-signed URL, not them.
                 sameHost = sameHost && next.getScheme().equals(call.uri().getScheme())
                         && Hosts.registryOf(next).equals(Hosts.registryOf(call.uri()));
@@ -307,9 +348,11 @@ final class Transport {
         }
     }
 
-    private HttpRequest request(Call call, URI uri, String authorization, boolean sameHost) throws IOException {
+    private HttpRequest request(Call call, URI uri, String authorization, boolean sameHost, Pace pace)
+            throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                .method(call.method(), call.body().publisher())
+                .method(call.method(), call.body() == Body.NONE ? call.body().publisher()
+                        : new CountedBody(call.body().publisher(), pace))
                 // h2c upgrade confuses plain-HTTP registries; HTTP/2 is negotiated over TLS only.
                 .version("https".equals(uri.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .header("User-Agent", userAgent);
@@ -326,10 +369,100 @@ final class Transport {
         if (authorization != null && !call.headers().containsKey("Authorization")) {
             b.header("Authorization", authorization);
         }
-        if (call.timeout() != null) {
-            b.timeout(call.timeout());
-        }
         return b.build();
+    }
+
+    /**
+     * Sends the request and waits for the answer's headers as long as the pace allows: the read timeout, started
+     * again while the request body moves, and a document's overall limit. Past it the exchange is cancelled and the
+     * stall is an OUTAGE that is not retried: a server that accepted the request and then said nothing would most
+     * likely say nothing again, and each try would cost the whole timeout once more.
+     */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler, Pace pace,
+                                         Call call, URI uri, HttpProxy proxy)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<T>> answer = http.sendAsync(request, handler);
+        try {
+            while (true) {
+                long left = pace.nanosLeft();
+                if (left <= 0) {
+                    answer.cancel(true);
+                    throw stalledAnswer(call, uri, pace, proxy);
+                }
+                try {
+                    HttpResponse<T> response = answer.get(left, TimeUnit.NANOSECONDS);
+                    pace.answered();
+                    return response;
+                } catch (TimeoutException notYet) {
+                    // the upload may have started the window again; the loop looks
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        }
+    }
+
+    private static String server(Call call, URI uri) {
+        return (call.registry() == null ? "the server " : "registry ") + Hosts.registryOf(uri);
+    }
+
+    private static String via(HttpProxy proxy) {
+        return proxy == null ? "" : " (through the proxy " + proxy.address() + ")";
+    }
+
+    /** A URI for messages: without its query, where storage puts the signature of a pre-signed URL. */
+    private static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** The error for a request that got no answer (no status line and headers) within its pace. */
+    private static EngineException stalledAnswer(Call call, URI uri, Pace pace, HttpProxy proxy) {
+        String who = server(call, uri) + via(proxy);
+        String read = Pace.shown(pace.readTimeout());
+        if (pace.overallReached()) {
+            return EngineException.outage(who + " did not answer within " + Pace.shown(pace.documentTimeout())
+                    + " when asked to " + call.what() + "; an answer this small takes seconds: check the registry,"
+                    + " or raise the document timeout", null);
+        }
+        if (call.body() != Body.NONE && !pace.uploadComplete()) {
+            return EngineException.outage(who + " took in fewer than " + Pace.LOW_SPEED_BYTES + " bytes in " + read
+                    + " of the request to " + call.what() + " (" + pace.uploadedBytes() + " bytes sent); check the"
+                    + " registry and the network to it" + (call.body().replayable() ? ""
+                    : ", and the source of the bytes") + ", or raise the read timeout", null);
+        }
+        return EngineException.outage(who + " sent nothing for " + Pace.shown(pace.waited()) + " when asked to "
+                + call.what()
+                + (call.body() != Body.NONE ? " (after taking in all " + pace.uploadedBytes() + " bytes)" : "")
+                + "; it accepted the request but did not answer: check the registry, or raise the read timeout",
+                null);
+    }
+
+    /** The error for an answer whose body stalled within its pace. */
+    private static EngineException stalledBody(Call call, URI uri, Pace pace, HttpProxy proxy) {
+        String who = server(call, uri) + via(proxy);
+        long got = pace.downloadedBytes();
+        if (pace.overallReached()) {
+            return EngineException.outage(who + " took more than " + Pace.shown(pace.documentTimeout()) + " to send"
+                    + " its answer to " + call.what() + " (" + got + " bytes so far); an answer this small takes"
+                    + " seconds: check the registry, or raise the document timeout", null);
+        }
+        String read = Pace.shown(pace.readTimeout());
+        long recent = pace.windowBytes();
+        return EngineException.outage(who + (recent == 0 ? " sent nothing for " + read : " sent only " + recent
+                + " bytes in " + read + ", fewer than " + Pace.LOW_SPEED_BYTES + ",") + " in its answer to "
+                + call.what() + " (" + got + " bytes so far); check the registry and the network to it, or raise the"
+                + " read timeout", null);
     }
 
     private static String describe(IOException e) {
