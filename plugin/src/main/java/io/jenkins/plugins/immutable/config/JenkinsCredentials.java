@@ -49,7 +49,8 @@ public final class JenkinsCredentials implements CredentialResolver {
         }
         StandardUsernamePasswordCredentials c = find(credentialsId, StandardUsernamePasswordCredentials.class,
                 "registry " + host, "Username with password");
-        return RegistryCredentials.basic(c.getUsername(), c.getPassword().getPlainText());
+        return RegistryCredentials.basic(c.getUsername(), c.getPassword().getPlainText())
+                .withSource("Jenkins credentials '" + credentialsId + "'");
     }
 
     @Override

@@ -29,14 +29,14 @@ final class AgentLogins implements CredentialResolver, Serializable {
     static AgentLogins of(Wiring controller) {
         Map<String, Login> logins = new LinkedHashMap<>();
         controller.registryCredentials().forEach((host, c) -> logins.put(host, new Login(c.kind(), c.username(),
-                c.secret())));
+                c.secret(), c.source())));
         return new AgentLogins(logins);
     }
 
     @Override
     public RegistryCredentials registry(String host, String credentialsId) {
         Login l = logins.get(host);
-        return l == null ? null : new RegistryCredentials(l.kind, l.username, l.secret);
+        return l == null ? null : new RegistryCredentials(l.kind, l.username, l.secret, l.source);
     }
 
     @Override
@@ -50,7 +50,9 @@ final class AgentLogins implements CredentialResolver, Serializable {
         return "logins for " + logins.keySet();
     }
 
-    private record Login(RegistryCredentials.Kind kind, String username, String secret) implements Serializable {
+    /** A login as it travels; {@code source} names where it came from (a credentials id), for messages. */
+    private record Login(RegistryCredentials.Kind kind, String username, String secret, String source)
+            implements Serializable {
 
         private static final long serialVersionUID = 1L;
 

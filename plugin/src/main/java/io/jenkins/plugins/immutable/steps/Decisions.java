@@ -102,6 +102,7 @@ final class Decisions implements ApprovalHook, MarginalHook {
             return Optional.empty();
         }
         close(d);
+        listener.getLogger().println(Messages.Decisions_Answered(a.proceed() ? "Proceed" : "Roll back", a.by()));
         String why = a.comment() == null ? "answered in Jenkins" : a.comment();
         return Optional.of(a.proceed() ? Decision.proceed(a.by(), why) : Decision.rollBack(a.by(), why));
     }

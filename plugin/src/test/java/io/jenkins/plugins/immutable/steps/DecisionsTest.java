@@ -69,7 +69,7 @@ public class DecisionsTest {
     public void configure() throws Exception {
         ImmutableDeliveryConfiguration c = ImmutableDeliveryConfiguration.get();
         c.setEnvironments(List.of(test1.entry(null)));
-        c.setAnalysisTemplates(List.of(marginalEveryTime("10s")));
+        c.setAnalysisTemplates(List.of(marginalEveryTime("5m")));
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
@@ -100,7 +100,7 @@ public class DecisionsTest {
         Metric higher = new Metric("higher-for-the-canary");
         higher.setGroup("higher");
         higher.setQuery("(label_replace(vector(2), \"role\", \"${role}\", \"\", \"\") unless on(role)"
-                + " label_replace(vector(0), \"role\", \"baseline\", \"\", \"\")) or vector(1)");
+                + " label_replace(vector(0), \"role\", \"baseline\", \"\", \"\")) or on() vector(1)");
         higher.setDirection("increase");
         t.setMetrics(List.of(same, higher));
         return t;
@@ -156,6 +156,7 @@ public class DecisionsTest {
         click(b, d, "alice", "proceed");
         r.assertBuildStatus(Result.UNSTABLE, r.waitForCompletion(b));
         r.assertLogContains("Proceed by alice", b);
+        r.assertLogContains("decided by alice", b);
         LedgerEntry last = test1.ledger().last().orElseThrow();
         assertEquals(Outcome.DEPLOYED, last.outcome());
         r.assertLogContains("live " + test1.repository + "@" + last.digest(), b);
@@ -198,6 +199,7 @@ public class DecisionsTest {
 
     @Test
     public void nobodyDecidingRollsTheCanaryBackAtTheDeadline() throws Exception {
+        ImmutableDeliveryConfiguration.get().setAnalysisTemplates(List.of(marginalEveryTime("10s")));
         WorkflowRun b = startCanary(null);
         waitForMarginal(b);
         r.assertBuildStatus(Result.UNSTABLE, r.waitForCompletion(b));
