@@ -30,23 +30,26 @@ public final class CanaryAnalysisAction extends RunAttachedAction {
 
     private final String environment;
     private final String deployment;
+    /** The canary's digest, short ({@code sha256:1234abcd5678}); null in actions kept before it was recorded. */
+    private final String canary;
     private volatile String report;
     private transient volatile CanaryReport parsed;
 
-    CanaryAnalysisAction(String environment, String deployment) {
+    CanaryAnalysisAction(String environment, String deployment, String canary) {
         this.environment = environment;
         this.deployment = deployment;
+        this.canary = canary;
     }
 
     /** Keeps the latest report of a deployment's analysis on the run. */
-    public static void update(Run<?, ?> run, String environment, String deployment, CanaryReport report)
-            throws IOException {
+    public static void update(Run<?, ?> run, String environment, String deployment, String canary,
+            CanaryReport report) throws IOException {
         CanaryAnalysisAction action;
         synchronized (CanaryAnalysisAction.class) {
             action = run.getActions(CanaryAnalysisAction.class).stream()
                     .filter(a -> a.deployment.equals(deployment)).findFirst().orElse(null);
             if (action == null) {
-                action = new CanaryAnalysisAction(environment, deployment);
+                action = new CanaryAnalysisAction(environment, deployment, canary);
                 run.addAction(action);
             }
         }
@@ -62,7 +65,9 @@ public final class CanaryAnalysisAction extends RunAttachedAction {
 
     @Override
     public String getDisplayName() {
-        return Messages.CanaryAnalysisAction_DisplayName(environment);
+        // a run may judge several canaries in one environment: the digest tells them apart in the side panel
+        return canary == null ? Messages.CanaryAnalysisAction_DisplayName(environment)
+                : Messages.CanaryAnalysisAction_DisplayNameOf(canary, environment);
     }
 
     @Override
@@ -73,6 +78,11 @@ public final class CanaryAnalysisAction extends RunAttachedAction {
     @Exported
     public String getEnvironment() {
         return environment;
+    }
+
+    @Exported
+    public String getCanary() {
+        return canary;
     }
 
     @Exported

@@ -175,7 +175,9 @@ public final class EnvironmentsAction implements Action {
             Optional<LedgerEntry> live = history.liveEntry();
             String deployment = null;
             if (history.deployment() != null) {
+                // the record stays after the deployment ends; only one still under way belongs in this column
                 deployment = new LedgerJournal(w.ledger(), where, ProgressListener.NONE).load(e.name())
+                        .filter(d -> !d.phase().isFinished())
                         .map(d -> d.phase() + " " + d.strategy() + " of " + d.to().shortForm()
                                 + (d.message() == null ? "" : ": " + d.message()))
                         .orElse(null);

@@ -110,7 +110,8 @@ final class Decisions implements ApprovalHook, MarginalHook {
     /** Keeps each judgement's report on the run, for the canary analysis page. */
     void report(CanaryStep step, CanaryReport report) {
         try {
-            CanaryAnalysisAction.update(run, step.environment(), step.deploymentId(), report);
+            CanaryAnalysisAction.update(run, step.environment(), step.deploymentId(),
+                    step.canary() == null ? null : step.canary().shortForm(), report);
         } catch (IOException e) {
             LOGGER.log(Level.WARNING, "cannot save the canary report of " + run, e);
         }

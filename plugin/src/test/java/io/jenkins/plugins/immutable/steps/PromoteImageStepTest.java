@@ -4,11 +4,13 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import hudson.model.Result;
 import io.jenkins.plugins.immutable.actions.CanaryAnalysisAction;
 import io.jenkins.plugins.immutable.actions.DecisionAction;
+import io.jenkins.plugins.immutable.actions.EnvironmentsAction;
 import io.jenkins.plugins.immutable.actions.PendingDecision;
 import io.jenkins.plugins.immutable.actions.PromotionAction;
 import io.jenkins.plugins.immutable.config.AnalysisTemplateEntry;
@@ -113,6 +115,10 @@ public class PromoteImageStepTest {
         JenkinsRule.WebClient wc = r.createWebClient();
         HtmlPage environments = Promotions.environmentsPage(wc, p);
         assertThat(environments.asNormalizedText(), containsString(first.digest().toString()));
+        // the rollback's deployment record stays in the ledger, but it is over: nothing is under way
+        EnvironmentsAction.EnvironmentRow row = p.getAction(EnvironmentsAction.class).getEnvironments().get(0);
+        assertEquals("test2", row.getName());
+        assertNull(row.getDeployment());
         HtmlPage page = wc.getPage(b, "immutable-promotions");
         assertThat(page.asNormalizedText(), containsString("ROLLED_BACK"));
     }
@@ -213,6 +219,8 @@ public class PromoteImageStepTest {
         CanaryAnalysisAction analysis = b.getAction(CanaryAnalysisAction.class);
         assertNotNull(analysis);
         assertEquals("test2", analysis.getEnvironment());
+        assertThat(analysis.getDisplayName(), containsString("Canary sha256:"));
+        assertThat(analysis.getDisplayName(), containsString(" in test2"));
         assertEquals("PASS", analysis.getVerdict());
         assertEquals(1, analysis.getJudgements().size());
         assertEquals("error-rate", analysis.getJudgements().get(0).getMetrics().get(0).getName());
