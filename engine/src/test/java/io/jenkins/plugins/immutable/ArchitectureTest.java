@@ -50,4 +50,12 @@ public class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("..immutable.promote..", "..immutable.config..",
                     "..immutable.cli..")
             .because("promotion builds on the ledger, never the reverse");
+
+    /** Retention decides from the ledgers and the registry alone, so the CLI and the plugin hand it the same policy. */
+    @ArchTest
+    public static final ArchRule retentionKnowsNothingOfConfigurationOrPromotion = noClasses()
+            .that().resideInAPackage("..immutable.retention..")
+            .should().dependOnClassesThat().resideInAnyPackage("..immutable.config..", "..immutable.promote..",
+                    "..immutable.cli..")
+            .because("the configuration builds a RetentionPolicy; retention never reads the configuration");
 }
