@@ -126,7 +126,7 @@ final class ScanCommand extends EngineCommand {
         ScanConfig scan = new ScanConfig(database != null ? database.toString() : s.database(),
                 failOn != null ? failOn : s.failOn(), fixableOnly != null ? fixableOnly : s.failOnFixableOnly(),
                 ignore);
-        return new DeliveryConfig(c.registries(), c.signing(), scan, c.environments(), c.analysisTemplates());
+        return c.withScan(scan);
     }
 
     private AttestResult attest(Session session, RegistryClient client, ScanReport report) {

@@ -14,11 +14,12 @@ import java.util.Set;
  * reported when the configuration is read, not in the middle of a promotion.
  */
 public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig signing, ScanConfig scan,
-        List<EnvironmentConfig> environments, List<AnalysisTemplateConfig> analysisTemplates) implements Serializable {
+        List<EnvironmentConfig> environments, List<AnalysisTemplateConfig> analysisTemplates, RetentionConfig retention)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    public static final DeliveryConfig EMPTY = new DeliveryConfig(null, null, null, null, null);
+    public static final DeliveryConfig EMPTY = new DeliveryConfig(null, null, null, null, null, null);
 
     public DeliveryConfig {
         registries = Text.list(registries);
@@ -26,6 +27,7 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
         scan = scan == null ? ScanConfig.DEFAULTS : scan;
         environments = Text.list(environments);
         analysisTemplates = Text.list(analysisTemplates);
+        retention = retention == null ? RetentionConfig.DEFAULTS : retention;
         Set<String> hosts = new HashSet<>();
         for (int i = 0; i < registries.size(); i++) {
             RegistryConfig r = registries.get(i);
@@ -88,6 +90,16 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                     + given.toSeconds() + " points (one a second), fewer than its minimumPoints " + t.minimumPoints()
                     + ": make it at least " + Durations.format(needed) + ", or lower minimumPoints");
         }
+    }
+
+    /** The same configuration with other scan settings (a step's or a command's own). */
+    public DeliveryConfig withScan(ScanConfig newScan) {
+        return new DeliveryConfig(registries, signing, newScan, environments, analysisTemplates, retention);
+    }
+
+    /** The same configuration with other environments. */
+    public DeliveryConfig withEnvironments(List<EnvironmentConfig> newEnvironments) {
+        return new DeliveryConfig(registries, signing, scan, newEnvironments, analysisTemplates, retention);
     }
 
     /** The environment by name, or an error listing the known ones. */

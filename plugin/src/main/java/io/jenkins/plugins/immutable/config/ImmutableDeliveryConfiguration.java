@@ -116,7 +116,7 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
         }
         SigningConfig s = signing == null ? null : at("signing", signing::toConfig);
         ScanConfig sc = scan == null ? null : at("scan", scan::toConfig);
-        return new DeliveryConfig(r, s, sc, e, t);
+        return new DeliveryConfig(r, s, sc, e, t, null);
     }
 
     /** Runs a record's check, saying which entry of the configuration it is about. */

@@ -42,8 +42,7 @@ record Operation(Action action, String image, String environment, StrategyConfig
                 .map(e -> e.name().equals(environment) ? new EnvironmentConfig(e.name(), e.repository(),
                         e.replicas(), e.target(), e.router(), strategy, e.gates()) : e)
                 .toList();
-        return new DeliveryConfig(config.registries(), config.signing(), config.scan(), environments,
-                config.analysisTemplates());
+        return config.withEnvironments(environments);
     }
 
     /** Runs it from the start: gates, approval, copy, deployment, ledger. */

@@ -163,7 +163,7 @@ public final class ScanImageStep extends Step {
             ScanConfig scan = new ScanConfig(database != null ? database : s.database(),
                     failOn != null ? failOn : s.failOn(),
                     failOnFixableOnly || s.failOnFixableOnly(), ignores);
-            return new DeliveryConfig(c.registries(), c.signing(), scan, c.environments(), c.analysisTemplates());
+            return c.withScan(scan);
         } catch (EngineException e) {
             throw Runs.abort(e);
         }
@@ -264,9 +264,8 @@ public final class ScanImageStep extends Step {
             // a relative database path is relative to the workspace
             Path db = workspace.toPath().resolve(config.scan().database()).normalize();
             ScanConfig s = config.scan();
-            DeliveryConfig here = new DeliveryConfig(config.registries(), config.signing(),
-                    new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore()),
-                    config.environments(), config.analysisTemplates());
+            DeliveryConfig here = config.withScan(
+                    new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore()));
             try (Wiring w = Runs.agentWiring(here, logins, proxy).listener(Runs.progress(listener))
                     .scanIndexCache(Path.of(cacheDirectory, "osv-index")).build()) {
                 ScanReport report = w.scanner().scan(w.registry(), ImageReference.parse(image),
