@@ -26,6 +26,7 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
     private ScanSettings scan;
     private List<EnvironmentEntry> environments = new ArrayList<>();
     private List<AnalysisTemplateEntry> analysisTemplates = new ArrayList<>();
+    private RetentionSettings retention;
 
     public ImmutableDeliveryConfiguration() {
         load();
@@ -92,16 +93,26 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public RetentionSettings getRetention() {
+        return retention;
+    }
+
+    @DataBoundSetter
+    public void setRetention(RetentionSettings retention) {
+        this.retention = retention;
+        save();
+    }
+
     /**
      * The engine's configuration, checked: cross-references (a gate's key is trusted, a canary's template exists),
      * names, durations, port ranges. Throws {@link EngineException} (BAD_INPUT) saying what to change.
      */
     public DeliveryConfig toDeliveryConfig() {
-        return toDeliveryConfig(getRegistries(), signing, scan, getEnvironments(), getAnalysisTemplates());
+        return toDeliveryConfig(getRegistries(), signing, scan, getEnvironments(), getAnalysisTemplates(), retention);
     }
 
     static DeliveryConfig toDeliveryConfig(List<RegistryEntry> registries, SigningSettings signing, ScanSettings scan,
-            List<EnvironmentEntry> environments, List<AnalysisTemplateEntry> templates) {
+            List<EnvironmentEntry> environments, List<AnalysisTemplateEntry> templates, RetentionSettings retention) {
         List<RegistryConfig> r = new ArrayList<>();
         for (int i = 0; i < registries.size(); i++) {
             r.add(at("registries[" + i + "]", registries.get(i)::toConfig));
@@ -116,7 +127,8 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
         }
         SigningConfig s = signing == null ? null : at("signing", signing::toConfig);
         ScanConfig sc = scan == null ? null : at("scan", scan::toConfig);
-        return new DeliveryConfig(r, s, sc, e, t, null);
+        RetentionConfig rc = retention == null ? null : at("retention", retention::toConfig);
+        return new DeliveryConfig(r, s, sc, e, t, rc);
     }
 
     /** Runs a record's check, saying which entry of the configuration it is about. */
@@ -140,8 +152,9 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
         List<EnvironmentEntry> e = Forms.bindList(req, json.opt("environments"), EnvironmentEntry.class);
         List<AnalysisTemplateEntry> t = Forms.bindList(req, json.opt("analysisTemplates"),
                 AnalysisTemplateEntry.class);
+        RetentionSettings rs = Forms.bind(req, json.opt("retention"), RetentionSettings.class);
         try {
-            toDeliveryConfig(r, s, sc, e, t);
+            toDeliveryConfig(r, s, sc, e, t, rs);
         } catch (EngineException x) {
             throw new FormException(x.getMessage(), "environments");
         }
@@ -150,6 +163,7 @@ public class ImmutableDeliveryConfiguration extends GlobalConfiguration {
         scan = sc;
         environments = new ArrayList<>(e);
         analysisTemplates = new ArrayList<>(t);
+        retention = rs;
         save();
         return true;
     }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.config;
 
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
@@ -40,6 +42,11 @@ public final class JenkinsCredentials implements CredentialResolver {
     /** Looks credentials up in a job's context, for pages that read the ledger outside a build. */
     public static JenkinsCredentials forItem(Item item) {
         return new JenkinsCredentials(null, item);
+    }
+
+    /** Looks credentials up in Jenkins' own (global) scope, for work Jenkins does on its own, such as retention. */
+    public static JenkinsCredentials forSystem() {
+        return new JenkinsCredentials(null, null);
     }
 
     @Override
@@ -79,8 +86,11 @@ public final class JenkinsCredentials implements CredentialResolver {
         if (run != null) {
             c = CredentialsProvider.findCredentialById(id, type, run, List.of());
             CredentialsProvider.track(run, c);
-        } else {
+        } else if (item != null) {
             c = CredentialsProvider.findCredentialByIdInItem(id, type, item, ACL.SYSTEM2, List.of());
+        } else {
+            c = CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(type, Jenkins.get(),
+                    ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(id));
         }
         if (c == null) {
             throw EngineException.badInput("no '" + kind + "' credentials with id '" + id + "' (for " + what

@@ -59,7 +59,8 @@ public class ConfigurationAsCodeTest {
         String exported = toYamlString(node);
         for (String field : List.of("registries:", "credentialsId: \"registry-prod\"", "trustedKeys:",
                 "environments:", "docker:", "swarm:", "kubernetes:", "haproxy:", "blueGreen:", "canary:",
-                "signedBy:", "provenance:", "analysisTemplates:", "prometheus:", "groups:", "metrics:")) {
+                "signedBy:", "provenance:", "analysisTemplates:", "prometheus:", "groups:", "metrics:",
+                "retention:", "keepWithin: \"14d\"")) {
             assertThat(exported, containsString(field));
         }
 
@@ -67,6 +68,7 @@ public class ConfigurationAsCodeTest {
         c.setRegistries(List.of());
         c.setSigning(null);
         c.setScan(null);
+        c.setRetention(null);
         c.setEnvironments(List.of());
         c.setAnalysisTemplates(List.of());
         assertTrue(c.toDeliveryConfig().environments().isEmpty());
