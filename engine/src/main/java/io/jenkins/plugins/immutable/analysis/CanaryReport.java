@@ -14,7 +14,9 @@ import java.util.List;
  * behind it, and the verdict of the series. The plugin shows and stores it (as JSON), the CLI prints it.
  *
  * <p>The series' verdict follows Kayenta: every judgement must reach Marginal and the last must reach Pass. So a
- * Fail anywhere fails the series, a last Pass passes it, and anything else is Marginal.
+ * Fail anywhere fails the series, a last Pass passes it, and anything else is Marginal. An Inconclusive judgement
+ * (the metric source kept erroring) says nothing about the canary: last, it makes the series Inconclusive; earlier,
+ * a decision let the canary go on past it, and it neither fails nor passes the series.
  */
 public record CanaryReport(AnalysisTemplate template, List<Judgement> judgements, Verdict verdict, String summary) {
 
@@ -48,6 +50,8 @@ public record CanaryReport(AnalysisTemplate template, List<Judgement> judgements
             Judgement first = judgements.get(failed);
             summary = "Fail" + over + ": " + (n == 1 ? "" : "interval " + (failed + 1) + " ") + "scored " + score(first)
                     + ", below marginal " + score(template.thresholds().marginal()) + "; " + first.reason();
+        } else if (verdict == Verdict.INCONCLUSIVE) {
+            summary = "Inconclusive" + over + ": " + (n == 1 ? "" : "last interval ") + "not judged; " + last.reason();
         } else if (verdict == Verdict.PASS) {
             summary = "Pass" + over + ": " + (n == 1 ? "" : "last interval ") + "scored " + score(last) + ", at or above "
                     + score(template.thresholds().pass());
@@ -67,14 +71,18 @@ public record CanaryReport(AnalysisTemplate template, List<Judgement> judgements
         return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
-    /** Every judgement must reach Marginal, and the last must reach Pass. */
+    /** Every judgement must reach Marginal (Inconclusive ones aside), and the last must reach Pass. */
     public static Verdict seriesVerdict(List<Judgement> judgements) {
         for (Judgement j : judgements) {
-            if (!j.verdict().reaches(Verdict.MARGINAL)) {
+            if (j.verdict() == Verdict.FAIL) {
                 return Verdict.FAIL;
             }
         }
-        return judgements.get(judgements.size() - 1).verdict() == Verdict.PASS ? Verdict.PASS : Verdict.MARGINAL;
+        return switch (judgements.get(judgements.size() - 1).verdict()) {
+            case PASS -> Verdict.PASS;
+            case INCONCLUSIVE -> Verdict.INCONCLUSIVE;
+            default -> Verdict.MARGINAL;
+        };
     }
 
     /** This report with one more judgement. */

@@ -21,15 +21,28 @@ import java.util.regex.Pattern;
  * @param groups        group name to weight; groups not listed share what is left equally
  * @param marginalTimeout how long a Marginal verdict waits for a person's decision before the canary is rolled back
  *                      (default 10m)
+ * @param consecutiveErrorLimit how many consecutive errors of the metric source are retried (default 4, as Argo
+ *                      Rollouts); one more makes the judgement Inconclusive, which the environment's
+ *                      {@code onInconclusive} policy handles
+ * @param errorBackoff  the wait after the first source error (default 5s), doubling after each further one up to a
+ *                      minute
  */
 public record AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
         Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics,
-        String marginalTimeout) implements Serializable {
+        String marginalTimeout, Integer consecutiveErrorLimit, String errorBackoff) implements Serializable {
 
     /** The template without a marginal timeout (the default, 10 minutes). */
     public AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
             Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics) {
         this(name, source, interval, minimumPoints, confidence, thresholds, groups, metrics, null);
+    }
+
+    /** The template with the default handling of source errors (4 retried, from 5s apart). */
+    public AnalysisTemplateConfig(String name, SourceConfig source, String interval, Integer minimumPoints,
+            Double confidence, Thresholds thresholds, Map<String, Double> groups, List<MetricConfig> metrics,
+            String marginalTimeout) {
+        this(name, source, interval, minimumPoints, confidence, thresholds, groups, metrics, marginalTimeout, null,
+                null);
     }
 
     private static final long serialVersionUID = 1L;
@@ -62,6 +75,16 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
         String givenTimeout = marginalTimeout;
         Text.in("marginalTimeout", () -> Durations.parse(givenTimeout));
         marginalTimeout = marginalTimeout == null ? "10m" : marginalTimeout;
+        if (consecutiveErrorLimit != null && consecutiveErrorLimit < 0) {
+            throw Text.invalid("consecutiveErrorLimit", "consecutiveErrorLimit " + consecutiveErrorLimit + " must be 0"
+                    + " or more: how many consecutive errors of the metric source are retried before the analysis"
+                    + " is Inconclusive (default 4)");
+        }
+        consecutiveErrorLimit = consecutiveErrorLimit == null ? 4 : consecutiveErrorLimit;
+        errorBackoff = Text.optional(errorBackoff);
+        String givenBackoff = errorBackoff;
+        Text.in("errorBackoff", () -> Durations.parse(givenBackoff));
+        errorBackoff = errorBackoff == null ? "5s" : errorBackoff;
         confidence = confidence == null ? 0.98 : confidence;
         if (confidence <= 0.5 || confidence >= 1) {
             throw Text.invalid("confidence", "confidence " + confidence + " must lie between 0.5 and 1, e.g. 0.98");

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.config;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.InconclusivePolicy;
 import java.io.Serializable;
 import java.util.List;
 
@@ -42,11 +43,18 @@ public sealed interface StrategyConfig extends Serializable {
 
     /**
      * Shift traffic to the canary in {@code steps} (percentages), pausing {@code pause} and judging with the analysis
-     * template {@code analysis} between steps.
+     * template {@code analysis} between steps. {@code onInconclusive}: what an analysis whose metric source kept
+     * erroring does, {@code hold} (for a decision, as on a Marginal verdict; the default) or {@code rollback}.
      */
-    record Canary(List<Integer> steps, String pause, String analysis, Integer replicas) implements StrategyConfig {
+    record Canary(List<Integer> steps, String pause, String analysis, Integer replicas, String onInconclusive)
+            implements StrategyConfig {
 
         private static final long serialVersionUID = 1L;
+
+        /** A canary that holds on an inconclusive analysis. */
+        public Canary(List<Integer> steps, String pause, String analysis, Integer replicas) {
+            this(steps, pause, analysis, replicas, null);
+        }
 
         public Canary {
             steps = steps == null || steps.isEmpty() ? List.of(5, 25, 50) : List.copyOf(steps);
@@ -72,6 +80,14 @@ public sealed interface StrategyConfig extends Serializable {
             if (replicas < 1) {
                 throw Text.invalid("replicas", "canary replicas " + replicas + " must be 1 or more");
             }
+            String givenPolicy = Text.optional(onInconclusive);
+            onInconclusive = givenPolicy == null ? InconclusivePolicy.HOLD.label()
+                    : Text.in("onInconclusive", () -> InconclusivePolicy.parse(givenPolicy)).label();
+        }
+
+        /** The policy on an inconclusive analysis. */
+        public InconclusivePolicy inconclusivePolicy() {
+            return InconclusivePolicy.parse(onInconclusive);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.jenkins.plugins.immutable.analysis.CanaryMetric;
 import io.jenkins.plugins.immutable.analysis.CanaryReport;
 import io.jenkins.plugins.immutable.analysis.Direction;
 import io.jenkins.plugins.immutable.analysis.HAProxyStatsSource;
+import io.jenkins.plugins.immutable.analysis.InconclusivePolicy;
 import io.jenkins.plugins.immutable.analysis.MarginalHook;
 import io.jenkins.plugins.immutable.analysis.MetricCanaryAnalysis;
 import io.jenkins.plugins.immutable.analysis.MetricSource;
@@ -377,7 +378,7 @@ public final class Wiring implements AutoCloseable {
                     return CanaryDecision.proceed("environment " + step.environment() + " names no analysis"
                             + " template (strategy.canary.analysis): the canary goes on unjudged");
                 }
-                return analysis(template.get()).judge(step);
+                return analysis(template.get()).judge(step, inconclusivePolicyOf(step.environment()));
             };
         }
         return canaryAnalysis;
@@ -410,6 +411,7 @@ public final class Wiring implements AutoCloseable {
             b.interval(Durations.parse(t.interval()));
         }
         b.marginalTimeout(Durations.parse(t.marginalTimeout()));
+        b.consecutiveErrorLimit(t.consecutiveErrorLimit()).errorBackoff(Durations.parse(t.errorBackoff()));
         if (onCanaryReport != null) {
             b.onReport(onCanaryReport);
         }
@@ -438,6 +440,15 @@ public final class Wiring implements AutoCloseable {
         }
         return new AnalysisTemplate(metrics, t.groups(), new ScoreThresholds(t.thresholds().pass(),
                 t.thresholds().marginal()), t.confidence(), t.minimumPoints(), 0);
+    }
+
+    /** The environment's policy on an inconclusive canary analysis (strategy.canary.onInconclusive). */
+    private InconclusivePolicy inconclusivePolicyOf(String environment) {
+        return config.environments().stream().filter(e -> e.name().equals(environment)).findFirst()
+                .map(EnvironmentConfig::strategy)
+                .filter(s -> s instanceof StrategyConfig.Canary)
+                .map(s -> ((StrategyConfig.Canary) s).inconclusivePolicy())
+                .orElse(InconclusivePolicy.HOLD);
     }
 
     private Optional<String> templateOf(String environment) {

@@ -181,6 +181,37 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void sourceErrorsAreRetriedFourTimesAndAnInconclusiveAnalysisHoldsUnlessConfiguredOtherwise() {
+        DeliveryConfig defaults = ConfigYaml.parse(FULL, "immutable.yaml");
+        AnalysisTemplateConfig t = defaults.analysisTemplates().get(0);
+        assertEquals(Integer.valueOf(4), t.consecutiveErrorLimit());
+        assertEquals("5s", t.errorBackoff());
+        StrategyConfig.Canary canary = (StrategyConfig.Canary) defaults.environment("prod").strategy();
+        assertEquals(io.jenkins.plugins.immutable.analysis.InconclusivePolicy.HOLD, canary.inconclusivePolicy());
+
+        String yaml = FULL.replace("    metrics:\n      - name: errors", "    consecutiveErrorLimit: 2\n"
+                + "    errorBackoff: 10s\n    metrics:\n      - name: errors")
+                .replace("analysis: default }", "analysis: default, onInconclusive: rollback }");
+        DeliveryConfig c = ConfigYaml.parse(yaml, "immutable.yaml");
+        assertEquals(Integer.valueOf(2), c.analysisTemplates().get(0).consecutiveErrorLimit());
+        assertEquals("10s", c.analysisTemplates().get(0).errorBackoff());
+        assertEquals(io.jenkins.plugins.immutable.analysis.InconclusivePolicy.ROLL_BACK,
+                ((StrategyConfig.Canary) c.environment("prod").strategy()).inconclusivePolicy());
+
+        EngineException policy = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("onInconclusive: rollback", "onInconclusive: panic"), "immutable.yaml"));
+        assertTrue(policy.getMessage(), policy.getMessage().matches("(?s)immutable\\.yaml:\\d+:\\d+: .*onInconclusive:"
+                + " onInconclusive 'panic' is not a policy: write hold .* or rollback.*"));
+        EngineException limit = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("consecutiveErrorLimit: 2", "consecutiveErrorLimit: -1"), "immutable.yaml"));
+        assertTrue(limit.getMessage(), limit.getMessage().matches("(?s)immutable\\.yaml:\\d+:\\d+: .*consecutiveErrorLimit:"
+                + " consecutiveErrorLimit -1 must be 0 or more.*"));
+        EngineException backoff = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("errorBackoff: 10s", "errorBackoff: soon"), "immutable.yaml"));
+        assertTrue(backoff.getMessage(), backoff.getMessage().contains("errorBackoff"));
+    }
+
+    @Test
     public void anUnknownStrategyKindSaysWhatKindsExist() {
         String yaml = """
                 environments:
