@@ -82,6 +82,25 @@ final class AnalysisServers extends ExternalResource {
         }
     }
 
+    /** Stops the test's Prometheus (its data stays in its directory), as an outage of the metric source. */
+    void stopPrometheus() {
+        try {
+            run(Stack.script("prometheus").toString(), "down", prometheusDir.toString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot stop the test's Prometheus", e);
+        }
+    }
+
+    /** Starts the test's Prometheus again, on the same port and data, and returns once it scraped. */
+    void startPrometheus() {
+        try {
+            run(Stack.script("prometheus").toString(), "up", prometheusDir.toString(),
+                    Integer.toString(prometheusPort), SCRAPE_INTERVAL, "127.0.0.1:" + statsPort);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start the test's Prometheus again", e);
+        }
+    }
+
     HAProxyRuntime runtime() {
         return new HAProxyRuntime(haproxyDir.resolve("admin.sock"));
     }

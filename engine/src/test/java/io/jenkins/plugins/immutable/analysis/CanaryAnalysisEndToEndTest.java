@@ -340,4 +340,111 @@ public class CanaryAnalysisEndToEndTest {
         assertEquals(List.of(), running(Track.BASELINE));
         assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
     }
+
+    /**
+     * The metric source as the deployment's analysis sees it, except that the first query finds the test's Prometheus
+     * stopped (as in an outage), and, with {@code restartAfter}, started again that long later.
+     */
+    private MetricSource stoppingPrometheusAtTheFirstQuery(Duration restartAfter, List<Thread> restarts) {
+        PrometheusSource prometheus = prometheus();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        return (metric, scopes, start, end) -> {
+            if (stopped.compareAndSet(false, true)) {
+                servers.stopPrometheus();
+                listener.line("test: stopped Prometheus");
+                if (restartAfter != null) {
+                    Thread restart = new Thread(() -> {
+                        try {
+                            Thread.sleep(restartAfter.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        servers.startPrometheus();
+                        listener.line("test: started Prometheus again");
+                    }, "restart Prometheus");
+                    restart.start();
+                    restarts.add(restart);
+                }
+            }
+            return prometheus.fetch(metric, scopes, start, end);
+        };
+    }
+
+    @Test
+    public void prometheusStoppedInTheMiddleOfTheAnalysisAndStartedAgainDelaysTheJudgementWithoutARollback()
+            throws Exception {
+        List<Thread> restarts = new ArrayList<>();
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(ERRORS, SUCCESSES))
+                .withGroupWeights(Map.of("errors", 70.0));
+        // 4 errors retried 2, 4, 8 and 16 s apart: 30 s for Prometheus to come back, which takes some 10.
+        MetricCanaryAnalysis analysis = MetricCanaryAnalysis.builder(template,
+                        stoppingPrometheusAtTheFirstQuery(Duration.ofSeconds(3), restarts))
+                .listener(listener).consecutiveErrorLimit(4).errorBackoff(Duration.ofSeconds(2)).build();
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        try (LoadLoop load = LoadLoop.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            // Prometheus scrapes again some 5 s after it answers: the second step, judged from then, lasts longer.
+            state = deployer.deploy(env, repository, v2Good, 2, new Canary(List.of(new Canary.Step(5, STEP_PAUSE),
+                    new Canary.Step(25, STEP_PAUSE.plusSeconds(10))), 1, true));
+            load.close();
+            assertEquals("no request failed: " + load.countsSince(0), Set.of("v1", "v2-good"),
+                    load.countsSince(0).keySet());
+        } finally {
+            for (Thread t : restarts) {
+                t.join();
+            }
+        }
+        assertEquals(1, restarts.size());
+        assertEquals(state.message(), Phase.SUCCEEDED, state.phase());
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertEquals(report.summary(), Verdict.PASS, report.verdict());
+        assertEquals(List.of(5, 25), report.judgements().stream().map(Judgement::canaryWeight).toList());
+        Judgement first = report.judgements().get(0);
+        assertEquals(first.reason(), Verdict.PASS, first.verdict());
+        assertTrue("the outage is in the report: " + first.errors(), !first.errors().isEmpty()
+                && first.errors().size() <= 4);
+        for (SourceError e : first.errors()) {
+            assertEquals(e.message(), io.jenkins.plugins.immutable.EngineException.Kind.OUTAGE, e.kind());
+            assertTrue(e.message(), e.message().startsWith("cannot reach Prometheus at " + servers.prometheus()));
+        }
+        assertEquals(List.of(), report.judgements().get(1).errors());
+        assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("the metric source errored on metric"
+                + " 'errors' (error 1 in a row; past 4 the analysis is Inconclusive): cannot reach Prometheus")));
+        assertTrue(log.toString(), log.stream().noneMatch(l -> l.contains("rolling back")));
+        assertEquals(report, CanaryReport.fromJson(report.toJson()));
+        assertEquals(List.of(), running(Track.BASELINE));
+    }
+
+    @Test
+    public void prometheusDownForGoodMakesTheAnalysisInconclusiveAndRollsItBackUnderThatPolicy() throws Exception {
+        AnalysisTemplate template = AnalysisTemplate.of(List.of(ERRORS, SUCCESSES))
+                .withGroupWeights(Map.of("errors", 70.0));
+        MetricCanaryAnalysis analysis = MetricCanaryAnalysis.builder(template,
+                        stoppingPrometheusAtTheFirstQuery(null, new ArrayList<>()))
+                .listener(listener).consecutiveErrorLimit(2).errorBackoff(Duration.ofMillis(500))
+                .onInconclusive(InconclusivePolicy.ROLL_BACK).build();
+        Deployer deployer = deployer(analysis);
+        String env = servers.environment;
+        assertEquals(Phase.SUCCEEDED, deployer.deploy(env, repository, v1, 2, Canary.of(Duration.ZERO, 5)).phase());
+        DeploymentState state;
+        try (LoadLoop load = LoadLoop.start(servers.frontend(), "/cgi-bin/app", 2)) {
+            state = deployer.deploy(env, repository, v2Good, 2, Canary.of(STEP_PAUSE, 5, 25));
+            long rolledBack = System.nanoTime();
+            Thread.sleep(1000);
+            load.close();
+            assertEquals("after the rollback only the live version answers", Set.of("v1"),
+                    load.countsSince(rolledBack + 200_000_000L).keySet());
+        }
+        assertEquals(state.message(), Phase.ROLLED_BACK, state.phase());
+        assertTrue(state.message(), state.message().startsWith("rolled back: canary analysis at 5%: Inconclusive: no"
+                + " score (the metric source errored 3 times in a row, more than the consecutive error limit 2"));
+        assertTrue(state.message(), state.message().contains("cannot reach Prometheus at " + servers.prometheus()));
+        CanaryReport report = analysis.report(state.id()).orElseThrow();
+        assertEquals(Verdict.INCONCLUSIVE, report.verdict());
+        assertEquals(3, report.last().errors().size());
+        assertEquals(List.of(), running(Track.BASELINE));
+        assertEquals(2, running(Track.BLUE).size() + running(Track.GREEN).size());
+    }
 }
