@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
+import io.jenkins.plugins.immutable.registry.RequestLog;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -177,11 +178,14 @@ public final class PrometheusSource implements MetricSource {
         HttpResponse<java.io.InputStream> response = null;
         String text = null;
         IOException failure = null;
+        String via = proxy == null ? null : " (through the proxy " + proxy.address() + ")";
         for (int attempt = 1; attempt <= 3 && text == null; attempt++) {
+            long started = System.nanoTime();
             try {
                 // The body separately: a proxy that turns the request away closes the connection after its answer,
                 // whose status and headers are all that is needed then.
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                RequestLog.answered(request.method(), request.uri(), response.statusCode(), started, via);
                 if (proxy != null && HttpProxy.isRefusal(response.statusCode(), response.headers())) {
                     response.body().close();
                     throw proxy.refused(endpoint, response.statusCode(), "query Prometheus for metric '"
@@ -192,10 +196,19 @@ public final class PrometheusSource implements MetricSource {
                 }
                 if (response.statusCode() >= 500 && attempt < 3) {
                     text = null;
+                    RequestLog.retry(request.method(), request.uri(), "Prometheus answered HTTP "
+                            + response.statusCode() + " to the query of metric '" + metric.name() + "'",
+                            Duration.ofMillis(200L * attempt), attempt + 1, 3);
                     Thread.sleep(200L * attempt);
                 }
             } catch (IOException e) {
                 failure = e;
+                RequestLog.failed(request.method(), request.uri(), e, started, via);
+                if (attempt < 3) {
+                    RequestLog.retry(request.method(), request.uri(), "no answer from Prometheus to the query of"
+                            + " metric '" + metric.name() + "' (" + e.getClass().getSimpleName() + ")",
+                            Duration.ofMillis(200L * attempt), attempt + 1, 3);
+                }
                 sleepQuietly(200L * attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,8 @@ import java.util.stream.Collectors;
  * its owner, and no other deployment of the environment may start: traffic is never split without an owner.
  */
 public final class Deployer {
+
+    private static final Logger LOGGER = Logger.getLogger(Deployer.class.getName());
 
     private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -363,6 +367,12 @@ public final class Deployer {
 
     private DeploymentState save(DeploymentState state) {
         journal.save(state);
+        LOGGER.log(state.phase() == Phase.ROLLING_BACK || state.phase() == Phase.ROLLED_BACK ? Level.WARNING
+                : Level.INFO, "deployment {0} of {1}@{2} to {3}: {4}, stage {5}/{6}{7}: {8}", new Object[] {
+                state.id(), state.repository(), state.to().shortForm(), state.environment(),
+                state.phase().name().toLowerCase(java.util.Locale.ROOT),
+                Integer.toString(Math.min(state.stage() + 1, state.stages().size())),
+                Integer.toString(state.stages().size()), state.stageDone() ? " (done)" : "", state.message()});
         onSaved.accept(state);
         return state;
     }

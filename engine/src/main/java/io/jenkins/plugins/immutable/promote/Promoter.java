@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +41,8 @@ import java.util.stream.Collectors;
  * journalled in the ledger at every step), record the outcome in the ledger, and move the environment's tag last.
  */
 public final class Promoter {
+
+    private static final Logger LOGGER = Logger.getLogger(Promoter.class.getName());
 
     private final RegistryClient registry;
     private final Ledger ledger;
@@ -294,6 +298,9 @@ public final class Promoter {
         for (Gate gate : gates(env, context.action())) {
             GateResult r = gate.check(context);
             listener.line("gate " + r);
+            LOGGER.log(r.passed() ? Level.INFO : Level.WARNING, "{0} of {1}@{2}, environment {3}: gate {4}",
+                    new Object[] {context.action(), context.image().repository(), context.digest().shortForm(),
+                            env.name(), r});
             results.add(r);
         }
         List<GateResult> refused = results.stream().filter(r -> !r.passed()).toList();
@@ -310,10 +317,13 @@ public final class Promoter {
                         + " the reason is recorded in the ledger." : ""), results);
             }
             listener.line("FORCED past " + refused.size() + " refusing gate(s) of the " + what + ": " + forceReason);
+            LOGGER.log(Level.WARNING, "FORCED past {0} refusing gate(s) of the {1}: {2}", new Object[] {
+                    Integer.toString(refused.size()), what, forceReason});
         }
         if (env.gates().approval()) {
             GateResult r = new ApprovalGate(approval, results).check(context);
             listener.line("gate " + r);
+            LOGGER.log(r.passed() ? Level.INFO : Level.WARNING, "{0}: gate {1}", new Object[] {what, r});
             results.add(r);
             if (!r.passed()) {
                 throw new PromotionRefusedException(capitalised(what) + " refused: " + r.message()

@@ -252,9 +252,15 @@ final class Transport {
             }
             HttpProxy proxy = HttpProxy.forUri(proxies, uri).orElse(null);
             HttpResponse<T> response;
+            long started = System.nanoTime();
             try {
                 response = exchange(request, bodies.handler(call, uri, pace, proxy), pace, call, uri, proxy);
+                RequestLog.answered(call.method(), uri, response.statusCode(), started, via(proxy));
+            } catch (EngineException e) {
+                RequestLog.failed(call.method(), uri, e, started, via(proxy));
+                throw e;
             } catch (IOException e) {
+                RequestLog.failed(call.method(), uri, e, started, via(proxy));
                 EngineException cause = engineCause(e);
                 if (cause != null) {
                     throw cause;
@@ -274,6 +280,8 @@ final class Transport {
                     listener.line(who + ": " + describe(e) + " during " + call.what()
                             + "; retrying in " + wait.toMillis() + " ms (attempt " + (attempt + 1) + " of "
                             + retry.attempts() + ")");
+                    RequestLog.retry(call.method(), uri, who + ": " + describe(e) + " during " + call.what(), wait,
+                            attempt + 1, retry.attempts());
                     sleep(wait);
                     continue;
                 }
@@ -296,6 +304,9 @@ final class Transport {
                 discard.accept(response);
                 if (!challenged && call.body().replayable()
                         && auth.onChallenge(call.registry(), call.scopes(), challenge, authorization)) {
+                    RequestLog.LOGGER.log(java.util.logging.Level.FINE, "{0} {1}: challenged, sending it again"
+                            + " with a login for {2}", new Object[] {call.method(), RequestLog.redact(uri),
+                            call.registry()});
                     challenged = true;
                     attempt--;
                     continue;
@@ -314,6 +325,8 @@ final class Transport {
                 listener.line("registry " + Hosts.registryOf(uri) + " answered HTTP " + status + " to " + call.what()
                         + "; retrying in " + wait.toMillis() + " ms (attempt " + (attempt + 1) + " of "
                         + retry.attempts() + ")");
+                RequestLog.retry(call.method(), uri, "HTTP " + status + " to " + call.what(), wait, attempt + 1,
+                        retry.attempts());
                 sleep(wait);
                 continue;
             }
