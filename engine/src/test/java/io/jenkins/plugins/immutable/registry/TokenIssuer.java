@@ -44,6 +44,8 @@ final class TokenIssuer implements AutoCloseable {
     /** Token requests per scope set, e.g. "repository:a:pull,push". */
     final Map<String, AtomicInteger> issued = new ConcurrentHashMap<>();
     final List<String> services = new ArrayList<>();
+    /** Every token issued, for tests that look for them where they must not be. */
+    final List<String> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private TokenIssuer(String user, String password) throws Exception {
         this.user = user;
@@ -93,7 +95,9 @@ final class TokenIssuer implements AutoCloseable {
                     services.add(service);
                 }
                 issued.computeIfAbsent(String.join(" ", scopes), s -> new AtomicInteger()).incrementAndGet();
-                byte[] body = JSON.writeValueAsBytes(Map.of("token", jwt(service, scopes), "expires_in", 300));
+                String token = jwt(service, scopes);
+                tokens.add(token);
+                byte[] body = JSON.writeValueAsBytes(Map.of("token", token, "expires_in", 300));
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
