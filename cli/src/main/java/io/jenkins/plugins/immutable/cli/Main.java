@@ -56,6 +56,12 @@ public final class Main implements Runnable {
                     + " otherwise), bars, plain, or none.")
     Output.ProgressMode progress;
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Also print the engine's log on standard error: every registry and Prometheus request"
+                    + " (method, URL, status, time), retries, deployment transitions, analysis judgements and gate"
+                    + " results. Secrets are never in it.")
+    boolean verbose;
+
     private final Map<String, String> environment;
     private final Path workingDirectory;
 
@@ -65,6 +71,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Logging.quietUnlessConfigured();
         System.exit(commandLine().execute(args));
     }
 
@@ -82,6 +89,19 @@ public final class Main implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::failed);
         cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionStrategy(parsed -> {
+            Main main = (Main) parsed.commandSpec().userObject();
+            if (!main.verbose) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+            java.util.logging.Level before = Logging.level();
+            java.util.logging.Handler handler = Logging.verbose(cli.getErr());
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                Logging.stop(handler, before);
+            }
+        });
         return cli;
     }
 

@@ -48,6 +48,29 @@ public class SignVerifyScanCommandTest {
     }
 
     @Test
+    public void verboseShowsEveryRegistryRequestOnStandardErrorAndNoSecret() throws Exception {
+        CliRun sign = CliRun.run(dir, Map.of("COSIGN_PASSWORD", PASSWORD), "sign", image.withoutTag().toString(),
+                "--key", "cosign.key", "--verbose", "--progress", "none");
+        assertEquals(sign.toString(), 0, sign.exitCode());
+        String manifest = "GET http://" + image.repository().registry() + "/v2/" + image.repository().path()
+                + "/manifests/";
+        assertTrue(sign.err(), sign.err().lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} FINE http: "
+                + java.util.regex.Pattern.quote(manifest) + ".* -> HTTP 200 in \\d+ ms")));
+        assertTrue(sign.err(), sign.err().contains(" PUT http://" + image.repository().registry() + "/v2/"));
+        assertFalse("the password never reaches the log", sign.err().contains(PASSWORD));
+        String key = Files.readString(dir.resolve("cosign.key"));
+        for (String line : key.split("\n")) {
+            if (!line.startsWith("-----") && line.length() >= 16) {
+                assertFalse("the key never reaches the log", sign.err().contains(line));
+            }
+        }
+
+        CliRun quiet = CliRun.run(dir, Map.of(), "verify", image.toString(), "--key", "cosign.pub", "--progress",
+                "none");
+        assertFalse("without --verbose no request is logged: " + quiet.err(), quiet.err().contains("FINE http:"));
+    }
+
+    @Test
     public void signedImageVerifiesWithItsPublicKeyAndNotWithAnother() throws Exception {
         CliRun sign = CliRun.run(dir, Map.of("COSIGN_PASSWORD", PASSWORD), "sign", image.withoutTag().toString(),
                 "--key", "cosign.key", "-a", "team=cli", "--json");
