@@ -91,7 +91,7 @@ public record AnalysisTemplateConfig(String name, SourceConfig source, String in
         }
         thresholds = thresholds == null ? new Thresholds(95.0, 75.0) : thresholds;
         groups = groups == null ? Map.of() : Map.copyOf(groups);
-        metrics = Text.list(metrics);
+        metrics = Text.list(metrics, "metrics");
         if (metrics.isEmpty()) {
             throw Text.invalid("metrics", "analysis template '" + name + "' has no metrics; list at least one");
         }

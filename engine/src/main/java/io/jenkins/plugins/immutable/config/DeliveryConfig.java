@@ -22,11 +22,11 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
     public static final DeliveryConfig EMPTY = new DeliveryConfig(null, null, null, null, null, null);
 
     public DeliveryConfig {
-        registries = Text.list(registries);
+        registries = Text.list(registries, "registries");
         signing = signing == null ? SigningConfig.NONE : signing;
         scan = scan == null ? ScanConfig.DEFAULTS : scan;
-        environments = Text.list(environments);
-        analysisTemplates = Text.list(analysisTemplates);
+        environments = Text.list(environments, "environments");
+        analysisTemplates = Text.list(analysisTemplates, "analysisTemplates");
         retention = retention == null ? RetentionConfig.DEFAULTS : retention;
         Set<String> hosts = new HashSet<>();
         for (int i = 0; i < registries.size(); i++) {
@@ -71,6 +71,10 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
             if (!templates.add(t.name())) {
                 throw Text.invalid("analysisTemplates[" + i + "].name", "analysis template '" + t.name()
                         + "' is defined twice");
+            }
+            // the weights are checked with the metrics they weigh: now, not when a canary first needs the template
+            if (t.metrics().stream().allMatch(m -> m.query() != null)) {
+                Text.in("analysisTemplates[" + i + "].groups", () -> Wiring.analysisTemplate(t));
             }
         }
     }

@@ -21,7 +21,7 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
     public static final GatesConfig DEFAULT = new GatesConfig(List.of(), null, true, false, null);
 
     public GatesConfig {
-        signedBy = Text.list(signedBy);
+        signedBy = Text.list(signedBy, "signedBy");
         scanMaxAge = Text.optional(scanMaxAge);
         String givenMaxAge = scanMaxAge;
         Text.in("scanMaxAge", () -> Durations.parse(givenMaxAge));
@@ -37,8 +37,8 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
         private static final long serialVersionUID = 1L;
 
         public ProvenanceConfig {
-            builderIds = Text.list(builderIds);
-            sourceRepositories = Text.list(sourceRepositories);
+            builderIds = Text.list(builderIds, "builderIds");
+            sourceRepositories = Text.list(sourceRepositories, "sourceRepositories");
         }
     }
 }

@@ -23,7 +23,7 @@ public record RetentionConfig(Integer keepLastGood, String keepWithin, List<Stri
     public RetentionConfig {
         keepLastGood = keepLastGood == null ? RetentionPolicy.DEFAULT.keepLastGood() : keepLastGood;
         keepWithin = Text.optional(keepWithin) == null ? "30d" : keepWithin.strip();
-        keepTags = Text.list(keepTags);
+        keepTags = Text.list(keepTags, "keepTags");
         interval = Text.optional(interval);
         String givenWithin = keepWithin;
         Text.in("keepWithin", () -> Durations.parse(givenWithin));

@@ -27,7 +27,7 @@ public record ScanConfig(String database, String failOn, boolean failOnFixableOn
     public ScanConfig {
         database = Text.optional(database);
         failOn = Text.optional(failOn) == null ? "high" : failOn.strip().toLowerCase(Locale.ROOT);
-        ignore = Text.list(ignore);
+        ignore = Text.list(ignore, "ignore");
         String given = failOn;
         Text.in("failOn", () -> severity(given));
     }

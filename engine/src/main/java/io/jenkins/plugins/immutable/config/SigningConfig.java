@@ -17,8 +17,8 @@ public record SigningConfig(List<SigningKeyConfig> keys, List<TrustedKeyConfig> 
     public static final SigningConfig NONE = new SigningConfig(List.of(), List.of());
 
     public SigningConfig {
-        keys = Text.list(keys);
-        trustedKeys = Text.list(trustedKeys);
+        keys = Text.list(keys, "keys");
+        trustedKeys = Text.list(trustedKeys, "trustedKeys");
         unique(keys.stream().map(SigningKeyConfig::id).toList(), "signing key", "keys");
         unique(trustedKeys.stream().map(TrustedKeyConfig::id).toList(), "trusted key", "trustedKeys");
     }

@@ -40,4 +40,21 @@ final class Text {
     static <T> List<T> list(List<T> value) {
         return value == null ? List.of() : List.copyOf(value);
     }
+
+    /**
+     * An optional list, copied. An empty entry (a lone {@code -}, or {@code null}) is reported at its index of
+     * {@code field}, since it is always a slip: a line left half-written, or an indentation that split an entry.
+     */
+    static <T> List<T> list(List<T> value, String field) {
+        if (value == null) {
+            return List.of();
+        }
+        for (int i = 0; i < value.size(); i++) {
+            if (value.get(i) == null) {
+                throw new FieldException(field + "[" + i + "]", "entry " + (i + 1) + " of " + field + " is empty;"
+                        + " write its settings after the '-' (indented under it), or remove the line");
+            }
+        }
+        return List.copyOf(value);
+    }
 }
