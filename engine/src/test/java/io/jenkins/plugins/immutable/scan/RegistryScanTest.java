@@ -176,4 +176,43 @@ public class RegistryScanTest {
             assertTrue(e.getMessage(), e.getMessage().contains("is not a container image"));
         }
     }
+
+    /**
+     * A registry that serves other bytes for a layer's digest (here: the blob file in the stack registry's own storage
+     * rewritten, same length, a gzip of a harmless layer padded with zeros) must not make a finding disappear: the
+     * decompressor stops at its trailer, so the scanner must read the rest of the blob through the digest check.
+     */
+    @Test
+    public void aLayerServedWithOtherBytesThanItsDigestIsAnIntegrityError() throws Exception {
+        Repository repo = repo();
+        String unique = Stack.uniqueRepository("marker");
+        byte[] vulnerable = new TarBuilder()
+                .file("app/marker", unique)
+                .file("app/lib/jackson-databind-2.9.8.jar",
+                        ScanFixtures.jar("com.fasterxml.jackson.core", "jackson-databind", "2.9.8", null), 0100644)
+                .tar();
+        ImageManifest image = pushImage(repo, "amd64", List.of(vulnerable), List.of(MediaTypes.OCI_LAYER_GZIP));
+        CLIENT.putManifest(repo.tag("1"), image);
+        Policy failOnHigh = new Policy(Severity.HIGH, false, List.of());
+        ScanReport honest = scanner(new ArrayList<>()).scan(CLIENT, repo.tag("1"), null, failOnHigh);
+        assertFalse("the genuine layer has a HIGH finding", honest.passed());
+        assertEquals(List.of("GHSA-57j2-w4cx-62h2"), honest.findings().stream().map(Finding::id).toList());
+
+        Descriptor layer = image.layers().get(0);
+        byte[] harmless = TarBuilder.gzip(new TarBuilder().file("app/marker", unique).tar());
+        assertTrue("the lie fits in the genuine blob's length", harmless.length < layer.size());
+        java.nio.file.Path data = Stack.registryStorage().resolve("docker/registry/v2/blobs/sha256")
+                .resolve(layer.digest().hex().substring(0, 2)).resolve(layer.digest().hex()).resolve("data");
+        assertTrue(data + " is where the registry keeps the layer", java.nio.file.Files.isRegularFile(data));
+        java.nio.file.Files.write(data, java.util.Arrays.copyOf(harmless, (int) layer.size()));
+
+        try {
+            ScanReport lied = scanner(new ArrayList<>()).scan(CLIENT, repo.tag("1"), null, failOnHigh);
+            fail("a layer whose bytes do not match its digest was scanned: " + lied.summary());
+        } catch (EngineException e) {
+            assertEquals(e.getMessage(), EngineException.Kind.INTEGRITY, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("blob " + layer.digest() + " from " + repo
+                    + " does not match its digest"));
+        }
+    }
 }

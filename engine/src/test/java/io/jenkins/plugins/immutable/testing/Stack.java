@@ -27,6 +27,19 @@ public final class Stack {
         return require("IMMUTABLE_REGISTRY");
     }
 
+    /**
+     * Where the plain registry ({@link #registry()}) keeps its blobs on disk: {@code docker/registry/v2/blobs/sha256/
+     * <2 hex>/<hex>/data} under it. Tests write other bytes there to play a registry that lies about a digest.
+     */
+    public static Path registryStorage() {
+        Path data = Path.of(require("STACK_DIR"), "registry", "data");
+        if (!Files.isDirectory(data)) {
+            throw new IllegalStateException("the stack's registry keeps no storage at " + data + "; run"
+                    + " `scripts/stack up` and eval \"$(scripts/stack env)\"");
+        }
+        return data;
+    }
+
     /** A second registry, for copies across registries. */
     public static String registry2() {
         return require("IMMUTABLE_REGISTRY2");

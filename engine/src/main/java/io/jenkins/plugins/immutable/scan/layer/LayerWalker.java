@@ -59,43 +59,91 @@ public final class LayerWalker {
 
     private <T> LayerStats walkLayer(int index, Layer layer, FileCollector<T> collector, FileView<T> view,
             LayerStats stats) {
-        CountingStream compressed = null;
-        LimitedStream uncompressed = null;
-        long entries = 0;
+        Reading reading = new Reading();
         try (InputStream raw = layer.opener().open()) {
-            compressed = new CountingStream(raw);
-            BufferedInputStream buffered = new BufferedInputStream(compressed, BUFFER);
-            InputStream decoded = decoder(buffered, layer);
-            uncompressed = new LimitedStream(decoded, compressed, layer, limits);
-            TarArchiveInputStream tar = new TarArchiveInputStream(
-                    decoded == buffered ? uncompressed : new BufferedInputStream(uncompressed, BUFFER));
-            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-                entries++;
-                apply(index, layer, entry, tar, collector, view);
-                uncompressed.rethrowViolation();
-                if ((entries & 0x3FF) == 0) {
-                    progress.progress("layer " + (index + 1), compressed.count, layer.size());
-                }
+            try {
+                return readLayer(index, layer, collector, view, stats, raw, reading);
+            } catch (LayerLimitException e) {
+                throw integrityOr(reading.buffered, e.toEngineException());
+            } catch (LayerReadFailure e) {
+                throw integrityOr(reading.buffered, layerError(layer, reading, e.getCause()));
+            } catch (IOException e) {
+                throw integrityOr(reading.buffered, layerError(layer, reading, e));
+            } catch (EngineException e) {
+                throw e.kind() == EngineException.Kind.BAD_INPUT ? integrityOr(reading.buffered, e) : e;
             }
-            byte[] sink = new byte[BUFFER];
-            while (uncompressed.read(sink) >= 0) {
-                // drain the tar padding and the compressor's trailer, so the checksum is verified and counted
-            }
-            // the end, so that a terminal drops the layer's bar rather than leaving it part-way until the scan ends
-            progress.progress("layer " + (index + 1), compressed.count, compressed.count);
-            return stats.plus(entries, compressed.count, uncompressed.count);
-        } catch (LayerLimitException e) {
-            throw e.toEngineException();
-        } catch (LayerReadFailure e) {
-            throw layerError(layer, entries, uncompressed, e.getCause());
         } catch (IOException e) {
-            throw layerError(layer, entries, uncompressed, e);
+            throw layerError(layer, reading, e);
         }
     }
 
-    private static EngineException layerError(Layer layer, long entries, LimitedStream uncompressed, IOException e) {
-        if (uncompressed != null && uncompressed.violation != null) {
-            return uncompressed.violation.toEngineException();
+    /** The streams of the layer being read and how far it got, for the error messages. */
+    private static final class Reading {
+        CountingStream compressed;
+        BufferedInputStream buffered;
+        LimitedStream uncompressed;
+        long entries;
+    }
+
+    private <T> LayerStats readLayer(int index, Layer layer, FileCollector<T> collector, FileView<T> view,
+            LayerStats stats, InputStream raw, Reading r) throws IOException {
+        r.compressed = new CountingStream(raw);
+        r.buffered = new BufferedInputStream(r.compressed, BUFFER);
+        InputStream decoded = decoder(r.buffered, layer);
+        r.uncompressed = new LimitedStream(decoded, r.compressed, layer, limits);
+        TarArchiveInputStream tar = new TarArchiveInputStream(
+                decoded == r.buffered ? r.uncompressed : new BufferedInputStream(r.uncompressed, BUFFER));
+        for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+            r.entries++;
+            apply(index, layer, entry, tar, collector, view);
+            r.uncompressed.rethrowViolation();
+            if ((r.entries & 0x3FF) == 0) {
+                progress.progress("layer " + (index + 1), r.compressed.count, layer.size());
+            }
+        }
+        // drain the tar padding and the compressor's trailer, so the checksum is verified and counted
+        drain(r.uncompressed);
+        // A decompressor stops at its own trailer and a tar reader at its end marker, so bytes may remain in the
+        // blob: read them too, so that a registry's stream is verified against the layer's digest (which happens at
+        // its end) before anything this layer yielded counts.
+        drain(r.buffered);
+        // the end, so that a terminal drops the layer's bar rather than leaving it part-way until the scan ends
+        progress.progress("layer " + (index + 1), r.compressed.count, r.compressed.count);
+        return stats.plus(r.entries, r.compressed.count, r.uncompressed.count);
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[BUFFER];
+        while (in.read(sink) >= 0) {
+            // only the digest check at the end matters
+        }
+    }
+
+    /**
+     * A layer that cannot be read may simply not be the layer its digest names (a registry serving other bytes):
+     * read the rest of the blob through its digest check, and report a mismatch as what it is rather than as a
+     * corrupt image. Any other failure while doing so leaves the original error standing.
+     */
+    private static EngineException integrityOr(InputStream blob, EngineException original) {
+        if (blob == null) {
+            return original;
+        }
+        try {
+            drain(blob);
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.INTEGRITY) {
+                return e;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the original error says more
+        }
+        return original;
+    }
+
+    private static EngineException layerError(Layer layer, Reading reading, IOException e) {
+        long entries = reading.entries;
+        if (reading.uncompressed != null && reading.uncompressed.violation != null) {
+            return reading.uncompressed.violation.toEngineException();
         }
         if (e instanceof ZipException) {
             return EngineException.badInput("layer " + layer.name() + " is not valid gzip (" + e.getMessage()
