@@ -17,6 +17,8 @@ import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.scan.Finding;
 import io.jenkins.plugins.immutable.scan.ScanOutputs;
 import io.jenkins.plugins.immutable.scan.ScanReport;
+import io.jenkins.plugins.immutable.scan.Verdict;
+import io.jenkins.plugins.immutable.scan.catalog.Skipped;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +40,9 @@ import picocli.CommandLine.Parameters;
             + " Go), match them against an offline OSV database, and judge the findings by the policy (scan.failOn,"
             + " failOnFixableOnly, ignore).",
             "With --attest, sign the report as cosign's vuln attestation, which promotion's scan gate reads.",
-            "Exit 0 when the policy passes, 3 when it fails."})
+            "A scan that skipped content (a package database over its limit, an archive nested too deep) is"
+            + " INCOMPLETE and fails the policy unless it is accepted (--accept-incomplete, scan.acceptIncomplete).",
+            "Exit 0 when the policy passes, 3 when it fails or the scan is incomplete."})
 final class ScanCommand extends EngineCommand {
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image: registry/repository@sha256:... or :tag.")
@@ -54,6 +58,10 @@ final class ScanCommand extends EngineCommand {
 
     @Option(names = "--fixable-only", description = "Only findings with a fixed version count against --fail-on.")
     Boolean fixableOnly;
+
+    @Option(names = "--accept-incomplete", description = "Let a scan that skipped content pass when its findings do"
+            + " (overrides scan.acceptIncomplete); what was skipped is still reported.")
+    Boolean acceptIncomplete;
 
     @Option(names = "--ignore", paramLabel = "ID=REASON",
             description = "Ignore a vulnerability id or alias, with the reason the report shows; repeatable.")
@@ -104,6 +112,7 @@ final class ScanCommand extends EngineCommand {
         json.put("image", report.image());
         json.put("digest", report.digest());
         json.put("passed", report.passed());
+        json.put("verdict", report.verdict().name());
         json.put("summary", report.summary());
         if (attested != null) {
             json.put("attestation", attested.attestationTag() == null ? attested.image().toString()
@@ -111,6 +120,10 @@ final class ScanCommand extends EngineCommand {
         }
         json.set("report", Output.tree(ScanOutputs.json(report)));
         session.output().result(json, human(report, attested));
+        if (report.verdict() == Verdict.INCOMPLETE) {
+            throw EngineException.refused("the scan of " + report.image() + " is incomplete: "
+                    + String.join("; ", report.reasons()));
+        }
         if (!report.passed()) {
             throw EngineException.refused("the scan of " + report.image() + " failed its policy: "
                     + String.join("; ", report.reasons()) + ". Fix the image (or ignore a finding with a reason,"
@@ -125,7 +138,7 @@ final class ScanCommand extends EngineCommand {
         ignores.forEach((id, reason) -> ignore.add(new ScanConfig.IgnoreConfig(id, null, reason, null)));
         ScanConfig scan = new ScanConfig(database != null ? database.toString() : s.database(),
                 failOn != null ? failOn : s.failOn(), fixableOnly != null ? fixableOnly : s.failOnFixableOnly(),
-                ignore);
+                ignore, acceptIncomplete != null ? acceptIncomplete : s.acceptIncomplete());
         return c.withScan(scan);
     }
 
@@ -167,6 +180,9 @@ final class ScanCommand extends EngineCommand {
         }
         for (String w : report.warnings()) {
             s.append("warning: ").append(w).append('\n');
+        }
+        for (Skipped skipped : report.skipped()) {
+            s.append("not read: ").append(skipped).append('\n');
         }
         s.append(report.summary());
         for (String r : report.reasons()) {

@@ -123,4 +123,37 @@ public class SignVerifyScanCommandTest {
                 "--attestation", "vuln");
         assertEquals("the scan attestation verifies: " + verify, 0, verify.exitCode());
     }
+
+    @Test
+    public void anIncompleteScanIsRefusedUnlessAcceptedByFlagOrConfiguration() throws Exception {
+        RegistryClient client = RegistryClient.builder().build();
+        Repository repo = Repository.parse(Stacks.registry() + "/" + Stacks.unique("cli-incomplete"));
+        ImageReference broken = TestImages.push(client, repo, "1.0", Map.of(
+                "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n",
+                "usr/local/lib/node_modules/broken/package.json", "{\"name\": \"broken\", \"version\": "));
+        String db = Stacks.osvDatabase().toString();
+
+        CliRun refused = CliRun.run(dir, Map.of(), "scan", broken.toString(), "--db", db);
+        assertEquals(refused.toString(), 3, refused.exitCode());
+        assertTrue(refused.out(), refused.out().contains("not read: usr/local/lib/node_modules/broken/package.json:"
+                + " not valid JSON"));
+        assertTrue(refused.out(), refused.out().contains("1 item not read; INCOMPLETE"));
+        assertTrue(refused.err(), refused.err().contains("is incomplete: the scan is incomplete: 1 item was not read"));
+        assertTrue(refused.err(), refused.err().contains("scan.acceptIncomplete: true, or --accept-incomplete"));
+
+        CliRun json = CliRun.run(dir, Map.of(), "scan", broken.toString(), "--db", db, "--json",
+                "--accept-incomplete");
+        assertEquals(json.toString(), 0, json.exitCode());
+        JsonNode result = Output.JSON.readTree(json.out());
+        assertEquals("PASSED", result.get("verdict").asText());
+        assertEquals("usr/local/lib/node_modules/broken/package.json",
+                result.at("/report/skipped/0/location").asText());
+
+        Path configured = Files.createDirectories(dir.resolve("accepting"));
+        Files.writeString(configured.resolve("immutable.yaml"), "scan:\n  acceptIncomplete: true\n");
+        CliRun accepted = CliRun.run(configured, Map.of(), "--config", "immutable.yaml", "scan", broken.toString(),
+                "--db", db);
+        assertEquals(accepted.toString(), 0, accepted.exitCode());
+        assertTrue(accepted.out(), accepted.out().contains("1 item not read; PASSED"));
+    }
 }

@@ -16,13 +16,15 @@ import java.util.Locale;
  * @param failOn            critical, high, medium, low, or none (report only); default high
  * @param failOnFixableOnly only findings with a fixed version count against {@code failOn}
  * @param ignore            the ignore list
+ * @param acceptIncomplete  a scan that skipped content (a package database over its limit, an archive nested too
+ *                          deep) passes when its findings do; by default it does not, since a finding may hide there
  */
-public record ScanConfig(String database, String failOn, boolean failOnFixableOnly, List<IgnoreConfig> ignore)
-        implements Serializable {
+public record ScanConfig(String database, String failOn, boolean failOnFixableOnly, List<IgnoreConfig> ignore,
+        boolean acceptIncomplete) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    public static final ScanConfig DEFAULTS = new ScanConfig(null, "high", false, List.of());
+    public static final ScanConfig DEFAULTS = new ScanConfig(null, "high", false, List.of(), false);
 
     public ScanConfig {
         database = Text.optional(database);
@@ -32,10 +34,16 @@ public record ScanConfig(String database, String failOn, boolean failOnFixableOn
         Text.in("failOn", () -> severity(given));
     }
 
+    /** Settings that refuse an incomplete scan. */
+    public ScanConfig(String database, String failOn, boolean failOnFixableOnly, List<IgnoreConfig> ignore) {
+        this(database, failOn, failOnFixableOnly, ignore, false);
+    }
+
     /** The engine's policy for these settings. */
     public Policy policy() {
         return new Policy(severity(failOn), failOnFixableOnly,
-                ignore.stream().map(i -> new IgnoreRule(i.id(), i.packageName(), i.reason(), i.expires())).toList());
+                ignore.stream().map(i -> new IgnoreRule(i.id(), i.packageName(), i.reason(), i.expires())).toList(),
+                acceptIncomplete);
     }
 
     private static Severity severity(String failOn) {

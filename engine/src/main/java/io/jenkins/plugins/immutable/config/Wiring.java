@@ -257,7 +257,7 @@ public final class Wiring implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------------------- scan
 
-    /** The scan policy of {@code scan}: failOn, failOnFixableOnly and the ignore list. */
+    /** The scan policy of {@code scan}: failOn, failOnFixableOnly, the ignore list and acceptIncomplete. */
     public Policy scanPolicy() {
         return config.scan().policy();
     }

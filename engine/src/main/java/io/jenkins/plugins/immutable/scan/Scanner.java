@@ -65,14 +65,18 @@ public final class Scanner {
         Warnings matchWarnings = new Warnings();
         List<Finding> findings = new VulnerabilityMatcher(database).match(catalog.packages(), catalog.os(),
                 matchWarnings);
-        Policy.Evaluation evaluation = policy.evaluate(findings, LocalDate.ofInstant(clock.instant(), clock.getZone()));
+        Policy.Evaluation evaluation = policy.evaluate(findings, catalog.skipped(),
+                LocalDate.ofInstant(clock.instant(), clock.getZone()));
         List<String> warnings = new ArrayList<>(catalog.warnings());
         warnings.addAll(matchWarnings.lines());
         warnings.addAll(database.info().warnings());
         ScanReport report = new ScanReport(image, digest, catalog.os(), catalog.packages(), evaluation.findings(),
                 policy, evaluation.passed(), evaluation.reasons(), evaluation.expired(), warnings, database.info(),
-                scannerVersion(), started, clock.instant(), catalog.stats());
+                scannerVersion(), started, clock.instant(), catalog.stats(), catalog.skipped(), evaluation.verdict());
         progress.line(report.summary());
+        for (var skipped : report.skipped()) {
+            progress.line("  not read: " + skipped);
+        }
         for (String reason : report.reasons()) {
             progress.line("  " + reason);
         }

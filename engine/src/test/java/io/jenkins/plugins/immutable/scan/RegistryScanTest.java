@@ -215,4 +215,50 @@ public class RegistryScanTest {
                     + " does not match its digest"));
         }
     }
+
+    /**
+     * A CRITICAL log4j-core in a jar nested five archives deep, deeper than the scanner reads, must not pass a policy
+     * silently: the scan is INCOMPLETE, names what it skipped and why, and passes only when incomplete scans are
+     * accepted.
+     */
+    @Test
+    public void aJarNestedTooDeepMakesTheScanIncompleteUnlessThatIsAccepted() {
+        Repository repo = repo();
+        byte[] archive = ScanFixtures.jar("org.apache.logging.log4j", "log4j-core", "2.14.1", null);
+        String inner = "log4j-core-2.14.1.jar";
+        for (int level = 4; level >= 1; level--) {
+            archive = ScanFixtures.wrap(inner, archive);
+            inner = "lib/level" + level + ".jar";
+        }
+        archive = ScanFixtures.wrap(inner, archive);
+        ImageManifest image = pushImage(repo, "amd64", List.of(new TarBuilder().file("app/app.jar", archive, 0100644)
+                .tar()), List.of(MediaTypes.OCI_LAYER_GZIP));
+        CLIENT.putManifest(repo.tag("deep"), image);
+
+        List<String> log = new ArrayList<>();
+        ScanReport r = scanner(log).scan(CLIENT, repo.tag("deep"), null, new Policy(Severity.CRITICAL, false, List.of()));
+        assertEquals(List.of(), r.findings());
+        assertFalse("an incomplete scan must not pass by default", r.passed());
+        assertEquals(Verdict.INCOMPLETE, r.verdict());
+        String where = "app/app.jar!/lib/level1.jar!/lib/level2.jar!/lib/level3.jar!/lib/level4.jar!/log4j-core-2.14.1.jar";
+        assertEquals(1, r.skipped().size());
+        assertEquals(where, r.skipped().get(0).location());
+        assertTrue(r.skipped().get(0).reason(), r.skipped().get(0).reason().startsWith("nested more than 4 archives"
+                + " deep"));
+        assertTrue(r.reasons().toString(), r.reasons().get(0).startsWith("the scan is incomplete: 1 item was not read,"
+                + " so findings may be missing (" + where + ": nested more than 4 archives deep"));
+        assertTrue(r.summary(), r.summary().endsWith("1 item not read; INCOMPLETE"));
+        assertTrue(log.toString(), log.contains("  not read: " + r.skipped().get(0)));
+
+        ScanReport back = ScanOutputs.parseJson(ScanOutputs.json(r));
+        assertEquals("the report read back (as the scan gate does) keeps the verdict", Verdict.INCOMPLETE, back.verdict());
+        assertEquals(r.skipped(), back.skipped());
+        assertFalse(back.passed());
+
+        ScanReport accepted = scanner(new ArrayList<>()).scan(CLIENT, repo.tag("deep"), null,
+                new Policy(Severity.CRITICAL, false, List.of(), true));
+        assertEquals(Verdict.PASSED, accepted.verdict());
+        assertTrue(accepted.passed());
+        assertEquals("what was skipped is still reported", r.skipped(), accepted.skipped());
+    }
 }

@@ -151,6 +151,19 @@ public final class ScanFixtures {
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** A jar holding one other archive under {@code name}, stored as Spring Boot stores nested jars. */
+    public static byte[] wrap(String name, byte[] archive) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (JarOutputStream jar = new JarOutputStream(out)) {
+                put(jar, name, archive, true);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void put(JarOutputStream jar, String name, byte[] content, boolean stored) throws IOException {
         ZipEntry e = new ZipEntry(name);
         if (stored) {

@@ -14,9 +14,11 @@ import java.util.Objects;
 
 /**
  * The inventory of an image: the catalogers' packages as the final file view has them (a package whose file a later
- * layer deleted or replaced is gone), the OS release, and what could not be read.
+ * layer deleted or replaced is gone), the OS release, lesser warnings, and what was skipped (which makes a scan
+ * incomplete).
  */
-public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String> warnings, LayerStats stats) {
+public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String> warnings, List<Skipped> skipped,
+        LayerStats stats) {
 
     private static final List<String> OS_RELEASE = List.of("etc/os-release", "usr/lib/os-release");
     private static final int MAX_OS_RELEASE = 64 * 1024;
@@ -24,11 +26,19 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
     public Catalog {
         packages = List.copyOf(packages);
         warnings = List.copyOf(warnings);
+        skipped = List.copyOf(skipped);
     }
 
-    /** What one wanted file became: packages, or the text of an os-release file. */
+    /**
+     * What one wanted file became: packages (and what in the file was skipped, kept with the file so that a later
+     * layer replacing or deleting it drops that too), or the text of an os-release file.
+     */
     public sealed interface Found permits Found.Packages, Found.Text {
-        record Packages(List<InstalledPackage> packages) implements Found {
+        record Packages(List<InstalledPackage> packages, List<Skipped> skipped) implements Found {
+            public Packages {
+                packages = List.copyOf(packages);
+                skipped = List.copyOf(skipped);
+            }
         }
 
         record Text(String text) implements Found {
@@ -67,8 +77,11 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
             }
             for (Cataloger c : catalogers) {
                 if (c.wants(file)) {
-                    List<InstalledPackage> found = c.read(file, content, warnings);
-                    return found.isEmpty() ? null : new Found.Packages(found);
+                    Warnings ofFile = new Warnings();
+                    List<InstalledPackage> found = c.read(file, content, ofFile);
+                    ofFile.lines().forEach(warnings::add);
+                    return found.isEmpty() && ofFile.skipped().isEmpty() ? null
+                            : new Found.Packages(found, ofFile.skipped());
                 }
             }
             return null;
@@ -83,11 +96,13 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
                     .filter(Objects::nonNull)
                     .findFirst().orElse(OsRelease.UNKNOWN);
             List<InstalledPackage> packages = new ArrayList<>();
+            Warnings skipped = new Warnings();
             boolean unmatchedOs = false;
             for (FileView.Collected<Found> c : view.files()) {
                 if (!(c.value() instanceof Found.Packages p)) {
                     continue;
                 }
+                p.skipped().forEach(s -> skipped.skip(s.location(), s.reason()));
                 for (InstalledPackage pkg : p.packages()) {
                     String ecosystem = pkg.type().osvEcosystem();
                     String vendor = null;
@@ -112,7 +127,7 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
                         + ") is not one whose advisories this scanner can select (Debian, Ubuntu, Alpine with a"
                         + " VERSION_ID), so its OS packages are listed but not matched against the database");
             }
-            return new Catalog(os, packages, notes, view.stats());
+            return new Catalog(os, packages, notes, skipped.skipped(), view.stats());
         }
     }
 }

@@ -50,14 +50,14 @@ final class GoBinaryCataloger implements Cataloger {
             return List.of();
         }
         if ((blob.bytes[15] & FLAGS_VERSION_INLINE) == 0) {
-            warnings.add(file.path() + " was built with Go older than 1.18, whose build information cannot be read"
+            warnings.skip(file.path(), "built with Go older than 1.18, whose build information cannot be read"
                     + " from a stream; its modules are missing from the report");
             return List.of();
         }
         String goVersion = blob.nextString();
         String mod = goVersion == null ? null : blob.nextString();
         if (goVersion == null || mod == null) {
-            warnings.add(file.path() + " has truncated Go build information; its modules are missing from the report");
+            warnings.skip(file.path(), "truncated Go build information; its modules are missing from the report");
             return List.of();
         }
         return packages(goVersion, mod, file.path());

@@ -18,7 +18,8 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Java archives (jar, war, ear, and Jenkins' hpi/jpi), read as they stream, with the archives nested in them (a Spring
- * Boot fat jar's {@code BOOT-INF/lib}, a war's {@code WEB-INF/lib}) to a depth of four. Each
+ * Boot fat jar's {@code BOOT-INF/lib}, a war's {@code WEB-INF/lib}) to a depth of four; a deeper one is recorded as
+ * {@link Skipped}, which makes the scan incomplete. Each
  * {@code META-INF/maven/<group>/<artifact>/pom.properties} is a package, shaded ones included; an archive without one
  * is named from its manifest ({@code Implementation-Title/Version}, {@code Bundle-SymbolicName/Version}) or its file
  * name, without a group, so it is listed but cannot be matched against Maven advisories.
@@ -64,7 +65,7 @@ final class JavaArchiveCataloger implements Cataloger {
         Budget budget = new Budget(file.size());
         readArchive(new ZipInputStream(content), file.path(), 0, budget, out, warnings);
         if (budget.exhausted) {
-            warnings.add(file.path() + " inflates more than " + INFLATE_RATIO + " times its size; reading stopped"
+            warnings.skip(file.path(), "inflates more than " + INFLATE_RATIO + " times its size; reading stopped"
                     + " there (a zip bomb?), so packages after that point are missing from the report");
         }
         return out;
@@ -100,7 +101,10 @@ final class JavaArchiveCataloger implements Cataloger {
                     } catch (IOException e) {
                         warnings.add(location + " has an unreadable manifest (" + e.getMessage() + ")");
                     }
-                } else if (isArchive(name) && depth < MAX_DEPTH) {
+                } else if (isArchive(name) && depth >= MAX_DEPTH) {
+                    warnings.skip(location + "!/" + name, "nested more than " + MAX_DEPTH + " archives deep, deeper"
+                            + " than this scanner reads; its packages are missing from the report");
+                } else if (isArchive(name)) {
                     readArchive(new ZipInputStream(new Unclosable(zip)), location + "!/" + name, depth + 1, budget,
                             out, warnings);
                     if (budget.exhausted) {
@@ -109,7 +113,7 @@ final class JavaArchiveCataloger implements Cataloger {
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            warnings.add(location + " is not a readable zip archive (" + e.getMessage() + "); packages in it may be"
+            warnings.skip(location, "not a readable zip archive (" + e.getMessage() + "); packages in it may be"
                     + " missing from the report");
         }
         if (!hasPom) {

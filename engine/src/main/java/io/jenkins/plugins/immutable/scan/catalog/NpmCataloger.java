@@ -39,14 +39,14 @@ final class NpmCataloger implements Cataloger {
     public List<InstalledPackage> read(LayerFile file, InputStream content, Warnings warnings) throws IOException {
         byte[] bytes = content.readNBytes(MAX_BYTES + 1);
         if (bytes.length > MAX_BYTES) {
-            warnings.add(file.path() + " is larger than 8 MiB and was not read");
+            warnings.skip(file.path(), "larger than 8 MiB, the most this scanner reads of a package.json");
             return List.of();
         }
         String name = null;
         String version = null;
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                warnings.add(file.path() + " is not a JSON object; the package is missing from the report");
+                warnings.skip(file.path(), "not a JSON object; the package is missing from the report");
                 return List.of();
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -61,7 +61,7 @@ final class NpmCataloger implements Cataloger {
                 }
             }
         } catch (JsonProcessingException e) {
-            warnings.add(file.path() + " is not valid JSON (" + e.getOriginalMessage() + "); the package is missing"
+            warnings.skip(file.path(), "not valid JSON (" + e.getOriginalMessage() + "); the package is missing"
                     + " from the report");
             return List.of();
         }

@@ -45,7 +45,7 @@ final class PythonCataloger implements Cataloger {
             }
         }
         if (name == null || version == null || name.isEmpty() || version.isEmpty()) {
-            warnings.add(file.path() + " has no Name or Version header; the distribution is missing from the report");
+            warnings.skip(file.path(), "no Name or Version header; the distribution is missing from the report");
             return List.of();
         }
         return List.of(InstalledPackage.found(PackageType.PYPI, name, version, file.path()));

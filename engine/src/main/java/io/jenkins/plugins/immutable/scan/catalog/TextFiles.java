@@ -10,12 +10,12 @@ final class TextFiles {
     private TextFiles() {
     }
 
-    /** The file's text, or null (with a warning) when it is larger than {@code max} bytes. */
+    /** The file's text, or null (recorded as skipped) when it is larger than {@code max} bytes. */
     static String read(InputStream in, int max, String location, Warnings warnings) throws IOException {
         byte[] bytes = in.readNBytes(max + 1);
         if (bytes.length > max) {
-            warnings.add(location + " is larger than " + (max >> 20) + " MiB and was not read; its packages are"
-                    + " missing from the report");
+            warnings.skip(location, "larger than " + (max >> 20) + " MiB, the most this scanner reads of such a file;"
+                    + " its packages are missing from the report");
             return null;
         }
         return new String(bytes, StandardCharsets.UTF_8);

@@ -146,14 +146,38 @@ public class CatalogTest {
     }
 
     @Test
-    public void truncatedJarIsAWarningAndTheLayerReadsOn() {
+    public void truncatedJarIsSkippedAndTheLayerReadsOn() {
         byte[] jar = ScanFixtures.fatJar();
         byte[] truncated = java.util.Arrays.copyOf(jar, jar.length / 2);
         Catalog c = catalog(new TarBuilder().file("app/broken.jar", truncated, 0100644)
                 .file("usr/local/lib/node_modules/after/package.json", "{\"name\":\"after\",\"version\":\"1.0.0\"}")
                 .gzip());
-        assertTrue(c.warnings().toString(), c.warnings().stream().anyMatch(w -> w.startsWith("app/broken.jar")
-                && w.contains("not a readable zip archive")));
+        assertTrue(c.skipped().toString(), c.skipped().stream().anyMatch(s -> s.location().equals("app/broken.jar")
+                && s.reason().startsWith("not a readable zip archive")));
         assertTrue(c.packages().toString(), c.packages().stream().anyMatch(p -> p.name().equals("after")));
+    }
+
+    @Test
+    public void whatWasSkippedInAFileALaterLayerDeletesNoLongerCounts() {
+        byte[] truncated = java.util.Arrays.copyOf(ScanFixtures.fatJar(), 100);
+        Catalog kept = catalog(new TarBuilder().file("app/broken.jar", truncated, 0100644).gzip());
+        assertEquals(1, kept.skipped().size());
+        Catalog deleted = catalog(new TarBuilder().file("app/broken.jar", truncated, 0100644).gzip(),
+                new TarBuilder().whiteout("app/broken.jar").gzip());
+        assertEquals(List.of(), deleted.skipped());
+    }
+
+    @Test
+    public void aDpkgStanzaWithAnImpossiblyLongFieldIsSkippedAndTheOthersAreRead() {
+        String status = "Package: good\nStatus: install ok installed\nVersion: 1.0-1\n\n"
+                + "Package: huge\nStatus: install ok installed\nVersion: " + "9".repeat(70_000) + "\n\n"
+                + "Package: after\nStatus: install ok installed\nVersion: 2.0-1\nDescription: x\n"
+                + " " + "long continuation ".repeat(10_000) + "\n";
+        Catalog c = catalog(new TarBuilder().file("var/lib/dpkg/status", status).gzip());
+        assertEquals(List.of("after", "good"), c.packages().stream().map(InstalledPackage::name).toList());
+        assertEquals(1, c.skipped().size());
+        assertEquals("var/lib/dpkg/status (stanza 2, huge)", c.skipped().get(0).location());
+        assertTrue(c.skipped().get(0).reason(), c.skipped().get(0).reason().startsWith("a field line is longer than"
+                + " 64 KiB"));
     }
 }
