@@ -31,18 +31,17 @@ public final class SignatureVerifier {
         ImageReference pinned = image.isPinned() ? image : client.resolve(image);
         Repository repository = pinned.repository();
         Digest digest = pinned.digest();
-        String repositoryName = repository.toString();
         List<SignatureFinding> findings = new ArrayList<>();
         String tag = CosignAttachments.tag(repository, digest, CosignAttachments.SIGNATURES).tag();
         List<CosignAttachments.Layer> layers = CosignAttachments.read(client, repository, digest,
                 CosignAttachments.SIGNATURES);
         for (int i = 0; i < layers.size(); i++) {
             CosignAttachments.Layer layer = layers.get(i);
-            String location = repositoryName + ":" + tag + " layer " + (i + 1);
-            findings.add(checkLayer(location, layer, policy, digest, repositoryName));
+            String location = repository + ":" + tag + " layer " + (i + 1);
+            findings.add(checkLayer(location, layer, policy, digest, repository));
         }
         for (SigstoreReferrers.Found found : SigstoreReferrers.find(client, repository, digest)) {
-            SignatureFinding finding = checkBundle(found.location(repository), found, policy, digest, repositoryName);
+            SignatureFinding finding = checkBundle(found.location(repository), found, policy, digest, repository);
             if (finding != null) {
                 findings.add(finding);
             }
@@ -51,7 +50,7 @@ public final class SignatureVerifier {
     }
 
     private static SignatureFinding checkLayer(String location, CosignAttachments.Layer layer, TrustPolicy policy,
-            Digest digest, String repository) {
+            Digest digest, Repository repository) {
         if (layer.problem() != null) {
             return SignatureFinding.rejected(location, SignatureFinding.Failure.MALFORMED, layer.problem());
         }
@@ -66,7 +65,7 @@ public final class SignatureVerifier {
 
     /** The finding for a bundle, or null when the bundle is not a signature (an attestation). */
     static SignatureFinding checkBundle(String location, SigstoreReferrers.Found found, TrustPolicy policy,
-            Digest digest, String repository) {
+            Digest digest, Repository repository) {
         String annotatedType = found.annotations().get(SigstoreBundle.PREDICATE_TYPE_ANNOTATION);
         if (annotatedType != null && !annotatedType.equals(ImageSigner.COSIGN_SIGN_PREDICATE)) {
             return null;

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.sign;
 
 import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.Repository;
 import java.util.Base64;
 
 /** Verifies one legacy-layout signature (a simple-signing payload and its annotations) against a trust policy. */
@@ -10,7 +11,7 @@ final class SimpleSigningCheck {
     }
 
     static SignatureFinding check(String location, CosignSignature signature, TrustPolicy policy,
-            Digest expectedDigest, String imageRepository) {
+            Digest expectedDigest, Repository imageRepository) {
         String base64 = signature.base64Signature();
         if (base64 == null || base64.isBlank()) {
             return SignatureFinding.rejected(location, SignatureFinding.Failure.MALFORMED, "has no "

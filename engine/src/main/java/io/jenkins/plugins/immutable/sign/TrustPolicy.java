@@ -2,7 +2,10 @@ package io.jenkins.plugins.immutable.sign;
 
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.ImageReference;
+import io.jenkins.plugins.immutable.image.Repository;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,11 +17,15 @@ import java.util.stream.Collectors;
  * another repository keeps the signatures made for its first one, so promotion gates list that repository in
  * {@link #withIdentities}.
  *
+ * <p>Identities are compared as repositories, after Docker's normalisation, never as text: cosign writes a Docker Hub
+ * image's identity as {@code index.docker.io/library/alpine}, which names the same repository as {@code alpine} and
+ * {@code docker.io/library/alpine}.
+ *
  * @param keys the trusted keys; at least one
  * @param identities repositories a signature may claim besides the verified image's own
  * @param anyIdentity accept whatever repository a signature claims (cosign verify's default)
  */
-public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, boolean anyIdentity) {
+public record TrustPolicy(List<VerificationKey> keys, Set<Repository> identities, boolean anyIdentity) {
 
     public TrustPolicy {
         keys = List.copyOf(keys);
@@ -34,8 +41,20 @@ public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, bo
         return new TrustPolicy(keys, Set.of(), false);
     }
 
-    /** Also accept signatures naming these repositories ({@code registry/path}). */
+    /**
+     * Also accept signatures naming these repositories ({@code [registry/]path}, as Docker reads them); a name that is
+     * not a repository is bad input.
+     */
     public TrustPolicy withIdentities(Set<String> repositories) {
+        Set<Repository> parsed = new LinkedHashSet<>();
+        for (String name : repositories) {
+            parsed.add(Repository.parse(name));
+        }
+        return withRepositories(parsed);
+    }
+
+    /** Also accept signatures naming these repositories. */
+    public TrustPolicy withRepositories(Set<Repository> repositories) {
         return new TrustPolicy(keys, repositories, anyIdentity);
     }
 
@@ -119,7 +138,7 @@ public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, bo
 
     /** Checks the claims of a signature that verified: the digest, then the identity (when one is claimed). */
     public SignatureFinding checkClaims(SignatureFinding authenticated, Digest signedDigest, String claimedIdentity,
-            Digest expectedDigest, String imageRepository) {
+            Digest expectedDigest, Repository imageRepository) {
         String location = authenticated.location();
         VerificationKey key = authenticated.verifiedBy();
         if (!expectedDigest.equals(signedDigest)) {
@@ -138,26 +157,25 @@ public record TrustPolicy(List<VerificationKey> keys, Set<String> identities, bo
                 + (claimedIdentity == null ? "" : " as " + claimedIdentity));
     }
 
-    boolean acceptsIdentity(String dockerReference, String imageRepository) {
+    boolean acceptsIdentity(String dockerReference, Repository imageRepository) {
         if (anyIdentity) {
             return true;
         }
-        String repository = repositoryOf(dockerReference);
-        return repository.equals(imageRepository) || identities.contains(repository);
+        Repository claimed = repositoryOf(dockerReference);
+        return claimed != null && (claimed.equals(imageRepository) || identities.contains(claimed));
     }
 
-    /** {@code registry/path} of a reference that may carry a tag or a digest. */
-    static String repositoryOf(String reference) {
-        String r = reference;
-        int at = r.indexOf('@');
-        if (at >= 0) {
-            r = r.substring(0, at);
+    /**
+     * The repository a signed identity names (it may carry a tag or a digest, as containers/image writes it), as
+     * Docker normalises it; null when it names no repository, which no trusted identity can match.
+     */
+    static Repository repositoryOf(String reference) {
+        try {
+            boolean bare = reference.indexOf('@') < 0 && reference.lastIndexOf(':') <= reference.lastIndexOf('/');
+            return bare ? Repository.parse(reference) : ImageReference.parse(reference).repository();
+        } catch (EngineException e) {
+            return null;
         }
-        int colon = r.lastIndexOf(':');
-        if (colon > r.lastIndexOf('/')) {
-            r = r.substring(0, colon);
-        }
-        return r;
     }
 
     /** A bundle's public key hint (base64 SHA-256 of the PKIX key) as a {@link VerificationKey#keyId()}. */

@@ -14,6 +14,7 @@ import java.util.Map;
 public final class SignBench {
 
     private static final String REPOSITORY = "127.0.0.1:5101/team/app";
+    private static final io.jenkins.plugins.immutable.image.Repository REPO = io.jenkins.plugins.immutable.image.Repository.parse(REPOSITORY);
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
@@ -49,7 +50,7 @@ public final class SignBench {
         start = System.nanoTime();
         while (System.nanoTime() - start < budget) {
             int i = (int) (verified & 1023);
-            if (!SimpleSigningCheck.check("bench", signatures[i], policy, digests[i], REPOSITORY).isVerified()) {
+            if (!SimpleSigningCheck.check("bench", signatures[i], policy, digests[i], REPO).isVerified()) {
                 throw new AssertionError("a valid signature did not verify");
             }
             verified++;

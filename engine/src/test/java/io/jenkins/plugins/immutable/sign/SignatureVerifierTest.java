@@ -182,4 +182,26 @@ public class SignatureVerifierTest {
         }
         client.putManifest(CosignAttachments.tag(to.repository(), to.digest(), CosignAttachments.SIGNATURES), sig);
     }
+
+    /**
+     * An image mirrored from Docker Hub into the stack's registry, with the signature cosign made for it there (its
+     * identity written {@code index.docker.io/library/alpine}, as cosign writes Docker Hub references) copied along:
+     * it verifies when Docker Hub's repository is accepted, however the user writes it.
+     */
+    @Test
+    public void aCosignSignatureOfADockerHubImageVerifiesWhenItsRepositoryIsAccepted() {
+        ImageReference mirrored = pushImage("mirror/alpine", 11);
+        byte[] payload = SimpleSigningCheckTest.cosignPayload("index.docker.io/library/alpine", mirrored.digest());
+        CosignSignature signature = SimpleSigningCheckTest.cosignSigned(payload, KEY);
+        CosignAttachments.append(client, mirrored.repository(), mirrored.digest(), CosignAttachments.SIGNATURES,
+                payload, SimpleSigningPayload.MEDIA_TYPE, signature.annotations(), d -> false);
+
+        SignatureVerification strict = verifier.verify(mirrored, TRUST_KEY);
+        assertEquals(Failure.OTHER_IDENTITY, strict.findings().get(0).failure());
+        for (String accepted : List.of("alpine", "docker.io/library/alpine", "index.docker.io/library/alpine")) {
+            SignatureVerification v = verifier.verify(mirrored, TRUST_KEY.withIdentities(Set.of(accepted)));
+            assertTrue(accepted + ": " + v.findings(), v.isVerified());
+        }
+        assertFalse(verifier.verify(mirrored, TRUST_KEY.withIdentities(Set.of("library/busybox"))).isVerified());
+    }
 }

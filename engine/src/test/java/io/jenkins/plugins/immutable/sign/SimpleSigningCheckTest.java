@@ -1,9 +1,11 @@
 package io.jenkins.plugins.immutable.sign;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.sign.SignatureFinding.Failure;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -29,7 +31,7 @@ public class SimpleSigningCheckTest {
     }
 
     private static SignatureFinding check(CosignSignature signature) {
-        return SimpleSigningCheck.check("layer 0", signature, POLICY, IMAGE, REPO);
+        return SimpleSigningCheck.check("layer 0", signature, POLICY, IMAGE, Repository.parse(REPO));
     }
 
     @Test
@@ -80,8 +82,9 @@ public class SimpleSigningCheckTest {
                 new SimpleSigningPayload("127.0.0.1:5101/staging/app", IMAGE, Map.of()), TRUSTED);
         assertEquals(Failure.OTHER_IDENTITY, check(signature).failure());
         assertTrue(SimpleSigningCheck.check("l", signature, POLICY.withIdentities(Set.of("127.0.0.1:5101/staging/app")),
-                IMAGE, REPO).isVerified());
-        assertTrue(SimpleSigningCheck.check("l", signature, POLICY.withAnyIdentity(), IMAGE, REPO).isVerified());
+                IMAGE, Repository.parse(REPO)).isVerified());
+        assertTrue(SimpleSigningCheck.check("l", signature, POLICY.withAnyIdentity(), IMAGE, Repository.parse(REPO))
+                .isVerified());
     }
 
     @Test
@@ -100,5 +103,48 @@ public class SimpleSigningCheckTest {
                 java.util.Base64.getEncoder().encodeToString(TRUSTED.sign(notAPayload)))));
         assertEquals(Failure.MALFORMED, signedGarbage.failure());
         assertTrue(signedGarbage.detail(), signedGarbage.detail().startsWith("verifies with key"));
+    }
+
+    /** The payload exactly as cosign writes it (key order, no spaces, {@code "optional":null} without annotations). */
+    static byte[] cosignPayload(String dockerReference, Digest digest) {
+        return ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + dockerReference + "\"},\"image\":"
+                + "{\"docker-manifest-digest\":\"" + digest + "\"},\"type\":\"cosign container image signature\"},"
+                + "\"optional\":null}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** As cosign annotates the layer: the base64 DER signature only, no key hint. */
+    static CosignSignature cosignSigned(byte[] payload, SigningKey key) {
+        return new CosignSignature(payload, Map.of(CosignSignature.SIGNATURE_ANNOTATION,
+                java.util.Base64.getEncoder().encodeToString(key.sign(payload))));
+    }
+
+    @Test
+    public void cosignsDockerHubIdentityNamesTheSameRepositoryAsDockersShortForms() {
+        CosignSignature official = cosignSigned(cosignPayload("index.docker.io/library/alpine", IMAGE), TRUSTED);
+        for (String verifiedAs : List.of("alpine", "docker.io/library/alpine", "index.docker.io/library/alpine",
+                "registry-1.docker.io/library/alpine")) {
+            SignatureFinding finding = SimpleSigningCheck.check("l", official, POLICY, IMAGE,
+                    Repository.parse(verifiedAs));
+            assertTrue(verifiedAs + ": " + finding.detail(), finding.isVerified());
+        }
+        CosignSignature user = cosignSigned(cosignPayload("index.docker.io/someone/app", IMAGE), TRUSTED);
+        assertTrue(SimpleSigningCheck.check("l", user, POLICY, IMAGE, Repository.parse("someone/app")).isVerified());
+
+        SignatureFinding other = SimpleSigningCheck.check("l", official, POLICY, IMAGE, Repository.parse("busybox"));
+        assertEquals("another Docker Hub repository is still another identity", Failure.OTHER_IDENTITY, other.failure());
+        SignatureFinding notARepository = SimpleSigningCheck.check("l",
+                cosignSigned(cosignPayload("Not A Repository!", IMAGE), TRUSTED), POLICY, IMAGE, Repository.parse(REPO));
+        assertEquals(Failure.OTHER_IDENTITY, notARepository.failure());
+    }
+
+    @Test
+    public void anAcceptedIdentityIsARepositoryHoweverItIsWritten() {
+        CosignSignature official = cosignSigned(cosignPayload("index.docker.io/library/alpine", IMAGE), TRUSTED);
+        Repository mirror = Repository.parse("127.0.0.1:5101/mirror/alpine");
+        assertEquals(Failure.OTHER_IDENTITY, SimpleSigningCheck.check("l", official, POLICY, IMAGE, mirror).failure());
+        assertTrue(SimpleSigningCheck.check("l", official, POLICY.withIdentities(Set.of("alpine")), IMAGE, mirror)
+                .isVerified());
+        assertThrows(io.jenkins.plugins.immutable.EngineException.class,
+                () -> POLICY.withIdentities(Set.of("Not/A Repository")));
     }
 }
