@@ -107,6 +107,27 @@ public final class Ledger {
         return readChecked(where, known).verification;
     }
 
+    /**
+     * An earlier version of the environment's ledger, by the digest that a checked entry ({@link
+     * LedgerEntry#previousLedger()}) or version ({@link LedgerHistory#previousVersion()}) names: what the deployment
+     * journal said at that moment. Empty when the registry no longer has it. Its bytes are addressed by that digest,
+     * so they are what was written; they are not checked again, and it is not cached here (callers that read many
+     * keep what they need).
+     */
+    public Optional<LedgerHistory> readVersion(LedgerLocation where, Digest version) {
+        Objects.requireNonNull(version, "version");
+        Fetched f = fetch(where.repository(), version.toString());
+        if (f == null) {
+            return Optional.empty();
+        }
+        LedgerHistory history = LedgerFormat.read(f.layer, f.digest);
+        if (!history.environment().equals(where.environment())) {
+            throw EngineException.integrity("ledger version " + version + " is " + history.environment()
+                    + "'s, not " + where.environment() + "'s: it was copied from another environment's ledger");
+        }
+        return Optional.of(history);
+    }
+
     /** The digest the environment's tag points at, if the tag exists. */
     public Optional<Digest> tagged(LedgerLocation where) {
         return Optional.ofNullable(headDigest(where.repository(), where.environmentTag()));
