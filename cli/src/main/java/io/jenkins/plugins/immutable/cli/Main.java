@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
                 + " reads them."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
             RollbackCommand.class, ResumeCommand.class, StatusCommand.class,
-            HistoryCommand.class, DriftCommand.class, PruneCommand.class, KeygenCommand.class, DemoCommand.class,
+            HistoryCommand.class, DriftCommand.class, PruneCommand.class, MetricsCommand.class, KeygenCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

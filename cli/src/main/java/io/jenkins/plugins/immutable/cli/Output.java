@@ -173,6 +173,13 @@ final class Output implements ProgressListener, AutoCloseable {
         out.flush();
     }
 
+    /** A result printed exactly as given, whatever --json says: a format of its own (OpenMetrics, a JSON file). */
+    synchronized void raw(String text) {
+        clearStatus();
+        out.print(text);
+        out.flush();
+    }
+
     static ObjectNode object() {
         return JSON.createObjectNode();
     }

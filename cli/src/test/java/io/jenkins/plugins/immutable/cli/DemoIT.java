@@ -128,6 +128,50 @@ public class DemoIT {
         assertEquals(drift.out() + drift.errText(), 0, drift.exitCode());
     }
 
+    /**
+     * The demo's story in numbers: three versions through dev, staging and prod, the third failing prod's canary
+     * analysis and rolled back; every digest built with provenance and scanned.
+     */
+    @Test
+    public void metricsOfTheDemoSayWhatItDid() throws Exception {
+        String config = workdir.resolve("immutable.yaml").toString();
+        Run run = jar(2, "--config", config, "metrics", "--json", "--since", "1d");
+        assertEquals(run.errText(), 0, run.exitCode());
+        JsonNode m = Output.JSON.readTree(run.out());
+        JsonNode overall = m.get("overall");
+        assertEquals(9, overall.get("promotions").asInt());
+        assertEquals(8, overall.get("deployed").asInt());
+        assertEquals(0, overall.get("leadTimeUnmeasured").asInt());
+        assertEquals(8, overall.at("/leadTime/count").asInt());
+        JsonNode prod = m.at("/environments/2");
+        assertEquals("prod", prod.get("environment").asText());
+        JsonNode p = prod.get("figures");
+        assertEquals(2 / 3.0, p.get("deploymentSuccessRate").asDouble(), 1e-12);
+        assertEquals(1, p.get("rollbacks").asInt());
+        assertEquals("the failed canary's rollback is timed from the journal", 1, p.at("/timeToRollback/count").asInt());
+        assertTrue(p.toString(), p.at("/timeToRollback/meanSeconds").asDouble() > 0);
+        assertEquals("1.0 was prod's first deployment, not judged; 1.1 passed, 1.2 failed", 2,
+                p.get("canaries").asInt());
+        assertEquals(0.5, p.get("canaryPassRate").asDouble(), 1e-12);
+        assertEquals(1 / 3.0, p.get("changeFailureRate").asDouble(), 1e-12);
+        assertEquals(demo.at("/versions/1.1").asText(), prod.at("/live/digest").asText());
+        assertEquals("prod", m.at("/dora/environment").asText());
+        assertEquals(2, m.get("liveDigests").asInt());
+        assertEquals(1.0, m.get("provenanceCoverage").asDouble(), 0);
+        assertEquals(2, m.get("liveDigestsScanned").asInt());
+        assertTrue(m.get("vulnerabilityDensity").isNumber());
+
+        Run text = jar(2, "--config", config, "metrics", "--since", "1d");
+        assertEquals(text.errText(), 0, text.exitCode());
+        assertTrue(text.out(), text.out().contains("M1 deployment success"));
+        assertTrue(text.out(), text.out().contains("66.7% (2/3)"));
+        Run exposition = jar(2, "--config", config, "metrics", "--format", "openmetrics", "--since", "1d");
+        assertEquals(exposition.errText(), 0, exposition.exitCode());
+        assertTrue(exposition.out(), exposition.out().contains(
+                "immutable_delivery_promotions{environment=\"prod\",outcome=\"failed\"} 1\n"));
+        assertTrue(exposition.out(), exposition.out().endsWith("# EOF\n"));
+    }
+
     @Test
     public void theSummaryTimesEveryStep() {
         List<String> steps = new ArrayList<>();

@@ -14,7 +14,8 @@ package io.jenkins.plugins.immutable.metrics;
  *                               {@code count} can be below {@code rollbacks} (see {@code rollbacksUntimed})
  * @param rollbacksUntimed       rollbacks whose journal states could not be found (no deployment id, or the ledger
  *                               version holding them is gone from the registry)
- * @param canaries               canary promotions the analysis judged: deployed, or failed by the analysis
+ * @param canaries               canary promotions the analysis judged: deployed, or failed by the analysis (a
+ *                               first deployment, with nothing live to compare with, is not judged)
  * @param canariesPassed         of which deployed
  * @param canaryPassRate         M3: canariesPassed / canaries
  * @param driftIncidents         M4: null, because drift checks are not recorded (see docs/metrics.md)

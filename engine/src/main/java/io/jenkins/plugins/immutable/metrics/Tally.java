@@ -59,7 +59,8 @@ final class Tally {
         switch (o.kind()) {
             case PROMOTION -> {
                 promotions++;
-                boolean canary = CANARY.equals(e.event().strategy());
+                // a first deployment has nothing to compare with: its canary plan is a plain start, never judged
+                boolean canary = CANARY.equals(e.event().strategy()) && e.previousDigest() != null;
                 if (e.outcome() == Outcome.DEPLOYED) {
                     deployed++;
                     if (canary) {

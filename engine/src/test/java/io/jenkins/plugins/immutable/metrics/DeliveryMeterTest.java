@@ -70,7 +70,7 @@ public class DeliveryMeterTest {
         site.record(dev, at("9:40"), Event.promotion(d, Outcome.DEPLOYED, "bob").withStrategy("rolling")
                 .withDeployment("dep-d").withReason("recorded on resume by bob: deployment dep-d"));
 
-        // prod: a canary of a passes
+        // prod: a's canary is prod's first deployment (nothing to judge it against)
         site.record(prod, at("3:00"), Event.promotion(a, Outcome.DEPLOYED, "alice").withStrategy("canary"));
         // a canary of b fails its analysis: decided at 4:30, traffic back on a at 4:32
         site.journal(prod, "dep-b", "canary", a, b, Phase.RUNNING, "pid 3", at("4:00"), at("4:00"), at("4:00"),
@@ -108,9 +108,10 @@ public class DeliveryMeterTest {
         assertEquals(2, p.rollbacks());
         assertEquals(0, p.rollbacksUntimed());
         assertEquals(new DurationStats(2, 210.0, 210.0, 300.0), p.timeToRollback()); // M2: 2 min and 5 min
-        assertEquals(3, p.canaries());
-        assertEquals(2, p.canariesPassed());
-        assertEquals(2 / 3.0, p.canaryPassRate(), 1e-12);                             // M3
+        // a's canary was prod's first deployment, with nothing to compare with: not judged
+        assertEquals(2, p.canaries());
+        assertEquals(1, p.canariesPassed());
+        assertEquals(0.5, p.canaryPassRate(), 1e-12);                                 // M3
         assertNull(p.driftIncidents());                                               // M4: not recorded
         // M5: b failed from its start (4:00) to 4:32; c went live at 6:00, traffic was back on a at 7:55
         assertEquals(new DurationStats(2, 4410.0, 4410.0, 6900.0), p.timeToRecovery());
