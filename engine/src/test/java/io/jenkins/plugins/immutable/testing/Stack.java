@@ -92,6 +92,14 @@ public final class Stack {
     }
 
     /**
+     * The folder whose {@code *.json} files (Prometheus file_sd format) the stack's Prometheus scrapes as extra targets,
+     * every second, without a restart (scripts/prometheus).
+     */
+    public static Path prometheusTargets() {
+        return Path.of(require("IMMUTABLE_PROMETHEUS_TARGETS"));
+    }
+
+    /**
      * The stack's HTTP proxy (tinyproxy, {@code 127.0.0.1:5108}) with its Basic login, the password read from the file
      * the stack wrote. It proxies loopback too: the engine's own ProxySelector, unlike the JDK's default, exempts
      * nothing it is not told to.
