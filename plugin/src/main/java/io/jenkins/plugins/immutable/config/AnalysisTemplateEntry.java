@@ -25,6 +25,8 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
     private Integer minimumPoints;
     private Double confidence;
     private String marginalTimeout;
+    private Integer consecutiveErrorLimit;
+    private String errorBackoff;
     private Thresholds thresholds;
     private List<GroupWeight> groups = new ArrayList<>();
     private List<Metric> metrics = new ArrayList<>();
@@ -83,6 +85,26 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
         this.marginalTimeout = Forms.optional(marginalTimeout);
     }
 
+    /** How many errors of the metric source in a row an analysis bears before it is Inconclusive. */
+    public Integer getConsecutiveErrorLimit() {
+        return consecutiveErrorLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveErrorLimit(Integer consecutiveErrorLimit) {
+        this.consecutiveErrorLimit = consecutiveErrorLimit;
+    }
+
+    /** The first wait before the metric source is asked again after an error; it doubles up to a minute. */
+    public String getErrorBackoff() {
+        return errorBackoff;
+    }
+
+    @DataBoundSetter
+    public void setErrorBackoff(String errorBackoff) {
+        this.errorBackoff = Forms.optional(errorBackoff);
+    }
+
     public Thresholds getThresholds() {
         return thresholds;
     }
@@ -119,7 +141,8 @@ public final class AnalysisTemplateEntry implements Describable<AnalysisTemplate
         }
         return new AnalysisTemplateConfig(name, source == null ? null : source.toConfig(), interval, minimumPoints,
                 confidence, thresholds == null ? null : thresholds.toConfig(), weights,
-                getMetrics().stream().map(Metric::toConfig).toList(), marginalTimeout);
+                getMetrics().stream().map(Metric::toConfig).toList(), marginalTimeout, consecutiveErrorLimit,
+                errorBackoff);
     }
 
     @Extension

@@ -5,7 +5,9 @@ import hudson.Extension;
 import hudson.model.Item;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.InconclusivePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import net.sf.json.JSONArray;
@@ -28,6 +30,7 @@ public final class CanaryStrategy extends Strategy {
     private String pause;
     private String analysis;
     private Integer replicas;
+    private String onInconclusive;
 
     @DataBoundConstructor
     public CanaryStrategy() {
@@ -71,9 +74,19 @@ public final class CanaryStrategy extends Strategy {
         this.replicas = replicas;
     }
 
+    /** What an analysis whose metric source kept failing leads to: hold (ask a person) or rollback. */
+    public String getOnInconclusive() {
+        return onInconclusive;
+    }
+
+    @DataBoundSetter
+    public void setOnInconclusive(String onInconclusive) {
+        this.onInconclusive = Forms.optional(onInconclusive);
+    }
+
     @Override
     public StrategyConfig toConfig() {
-        return new StrategyConfig.Canary(steps, pause, analysis, replicas);
+        return new StrategyConfig.Canary(steps, pause, analysis, replicas, onInconclusive);
     }
 
     @Override
@@ -126,6 +139,19 @@ public final class CanaryStrategy extends Strategy {
                 @QueryParameter String analysis) {
             Forms.checkConfigureOrAdminister(item);
             return Forms.check(() -> new StrategyConfig.Canary(parseSteps(value), null, analysis, null));
+        }
+
+        /** Not secret and the same for everyone: whoever may configure the job or Jenkins sees both choices. */
+        @POST
+        public ListBoxModel doFillOnInconclusiveItems(@AncestorInPath Item item, @QueryParameter String onInconclusive) {
+            Forms.checkConfigureOrAdminister(item);
+            String selected = onInconclusive == null || onInconclusive.isBlank()
+                    ? InconclusivePolicy.HOLD.label() : onInconclusive;
+            ListBoxModel model = new ListBoxModel();
+            for (InconclusivePolicy p : InconclusivePolicy.values()) {
+                model.add(new ListBoxModel.Option(p.label(), p.label(), p.label().equals(selected)));
+            }
+            return model;
         }
 
         @POST
