@@ -5,6 +5,7 @@ import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.scan.Finding;
 import io.jenkins.plugins.immutable.scan.ScanOutputs;
 import io.jenkins.plugins.immutable.scan.ScanReport;
+import io.jenkins.plugins.immutable.scan.catalog.Skipped;
 import io.jenkins.plugins.immutable.scan.Severity;
 import java.io.IOException;
 import java.util.Comparator;
@@ -97,10 +98,25 @@ public final class ScanReportAction extends RunAttachedAction {
         return getReport().passed();
     }
 
-    /** PASS or FAIL: the policy's verdict. */
+    /** PASS, FAIL, or INCOMPLETE (content the scan could not read, which the policy does not accept). */
     @Exported
     public String getVerdict() {
-        return isPassed() ? "PASS" : "FAIL";
+        return verdictWord(getReport());
+    }
+
+    /** The verdict as the step returns it and the page shows it. */
+    public static String verdictWord(ScanReport report) {
+        return switch (report.verdict()) {
+            case PASSED -> "PASS";
+            case FAILED -> "FAIL";
+            case INCOMPLETE -> "INCOMPLETE";
+        };
+    }
+
+    /** What the scan did not read, and why: findings may be missing there. */
+    @Exported
+    public List<Skipped> getNotRead() {
+        return getReport().skipped();
     }
 
     /** Why the policy failed (and which ignore entries expired). */

@@ -20,6 +20,7 @@ public final class ScanSettings implements Describable<ScanSettings> {
     private String database;
     private String failOn;
     private boolean failOnFixableOnly;
+    private boolean acceptIncomplete;
     private List<IgnoreEntry> ignore = new ArrayList<>();
 
     @DataBoundConstructor
@@ -54,6 +55,15 @@ public final class ScanSettings implements Describable<ScanSettings> {
         this.failOnFixableOnly = failOnFixableOnly;
     }
 
+    public boolean isAcceptIncomplete() {
+        return acceptIncomplete;
+    }
+
+    @DataBoundSetter
+    public void setAcceptIncomplete(boolean acceptIncomplete) {
+        this.acceptIncomplete = acceptIncomplete;
+    }
+
     public List<IgnoreEntry> getIgnore() {
         return ignore == null ? List.of() : ignore;
     }
@@ -65,7 +75,7 @@ public final class ScanSettings implements Describable<ScanSettings> {
 
     ScanConfig toConfig() {
         return new ScanConfig(database, failOn, failOnFixableOnly,
-                getIgnore().stream().map(IgnoreEntry::toConfig).toList());
+                getIgnore().stream().map(IgnoreEntry::toConfig).toList(), acceptIncomplete);
     }
 
     @Extension

@@ -58,6 +58,7 @@ public final class ScanImageStep extends Step {
     private String database;
     private String failOn;
     private boolean failOnFixableOnly;
+    private boolean acceptIncomplete;
     private List<String> ignore;
     private String platform;
     private boolean attest;
@@ -99,6 +100,16 @@ public final class ScanImageStep extends Step {
     @DataBoundSetter
     public void setFailOnFixableOnly(boolean failOnFixableOnly) {
         this.failOnFixableOnly = failOnFixableOnly;
+    }
+
+    public boolean isAcceptIncomplete() {
+        return acceptIncomplete;
+    }
+
+    /** Passes a scan that could not read everything (a jar nested too deep, an unreadable archive) on its findings. */
+    @DataBoundSetter
+    public void setAcceptIncomplete(boolean acceptIncomplete) {
+        this.acceptIncomplete = acceptIncomplete;
     }
 
     /** {@code ID=REASON} entries, added to the configured ignore list. */
@@ -162,7 +173,7 @@ public final class ScanImageStep extends Step {
         try {
             ScanConfig scan = new ScanConfig(database != null ? database : s.database(),
                     failOn != null ? failOn : s.failOn(),
-                    failOnFixableOnly || s.failOnFixableOnly(), ignores);
+                    failOnFixableOnly || s.failOnFixableOnly(), ignores, acceptIncomplete || s.acceptIncomplete());
             return c.withScan(scan);
         } catch (EngineException e) {
             throw Runs.abort(e);
@@ -216,7 +227,7 @@ public final class ScanImageStep extends Step {
                 report.reasons().forEach(r -> s.log("  " + r));
                 Map<String, Object> result = new LinkedHashMap<>(ScanReportAction.counts(report));
                 result.put("passed", report.passed());
-                result.put("verdict", report.passed() ? "PASS" : "FAIL");
+                result.put("verdict", ScanReportAction.verdictWord(report));
                 result.put("image", report.image());
                 result.put("digest", report.digest());
                 if (!report.passed()) {
@@ -265,7 +276,7 @@ public final class ScanImageStep extends Step {
             Path db = workspace.toPath().resolve(config.scan().database()).normalize();
             ScanConfig s = config.scan();
             DeliveryConfig here = config.withScan(
-                    new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore()));
+                    new ScanConfig(db.toString(), s.failOn(), s.failOnFixableOnly(), s.ignore(), s.acceptIncomplete()));
             try (Wiring w = Runs.agentWiring(here, logins, proxy).listener(Runs.progress(listener))
                     .scanIndexCache(Path.of(cacheDirectory, "osv-index")).build()) {
                 ScanReport report = w.scanner().scan(w.registry(), ImageReference.parse(image),
