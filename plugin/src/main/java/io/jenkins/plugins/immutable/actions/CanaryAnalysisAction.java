@@ -8,6 +8,7 @@ import io.jenkins.plugins.immutable.analysis.CanaryReport;
 import io.jenkins.plugins.immutable.analysis.Judgement;
 import io.jenkins.plugins.immutable.analysis.MetricResult;
 import io.jenkins.plugins.immutable.analysis.SampleSummary;
+import io.jenkins.plugins.immutable.analysis.SourceError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -221,9 +222,16 @@ public final class CanaryAnalysisAction extends RunAttachedAction {
             return String.valueOf(j.end());
         }
 
+        /** The score, or null when there is none (an Inconclusive judgement: the metric source kept failing). */
         @Exported
-        public double getScore() {
-            return j.score();
+        public Double getScore() {
+            return Double.isNaN(j.score()) ? null : j.score();
+        }
+
+        /** Each time the metric source failed during this judgement: when, which metric, and what it said. */
+        @Exported(inline = true)
+        public List<ErrorRow> getErrors() {
+            return j.errors().stream().map(ErrorRow::new).toList();
         }
 
         @Exported
@@ -246,6 +254,38 @@ public final class CanaryAnalysisAction extends RunAttachedAction {
         @Exported(inline = true)
         public List<MetricRow> getMetrics() {
             return j.metrics().stream().map(MetricRow::new).toList();
+        }
+    }
+
+    /** One failure of the metric source. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class ErrorRow {
+
+        private final SourceError e;
+
+        ErrorRow(SourceError e) {
+            this.e = e;
+        }
+
+        @Exported
+        public String getAt() {
+            return String.valueOf(e.at());
+        }
+
+        @Exported
+        public String getMetric() {
+            return e.metric();
+        }
+
+        /** OUTAGE (the source could not be reached) or BAD_INPUT (it refused the query). */
+        @Exported
+        public String getKind() {
+            return e.kind().name();
+        }
+
+        @Exported
+        public String getMessage() {
+            return e.message();
         }
     }
 
