@@ -89,6 +89,21 @@ public final class EnvironmentsAction implements Action {
         return withDrift;
     }
 
+    /**
+     * One line of the last {@value DeliveryAction#DEFAULT_DAYS} days' delivery (all environments), linking to the
+     * Delivery page; null while it is measured or when it cannot be.
+     */
+    public String getDeliverySummary() {
+        DeliverySnapshots.Snapshot s = DeliverySnapshots.get(DeliveryAction.DEFAULT_DAYS);
+        if (s == null || s.metrics() == null) {
+            return null;
+        }
+        io.jenkins.plugins.immutable.metrics.Figures f = s.metrics().overall();
+        return Messages.EnvironmentsAction_DeliverySummary(DeliveryAction.DEFAULT_DAYS, f.promotions(),
+                DeliveryAction.percent(f.deploymentSuccessRate()), f.rollbacks(),
+                DeliveryAction.duration(f.timeToRecovery()));
+    }
+
     /** True while the ledgers are read for the first time or a drift check runs: the page reloads itself then. */
     public boolean isReading() {
         String key = job.getFullName();
