@@ -76,7 +76,7 @@ public final class CanaryStrategy extends Strategy {
 
     /** What an analysis whose metric source kept failing leads to: hold (ask a person) or rollback. */
     public String getOnInconclusive() {
-        return onInconclusive;
+        return onInconclusive == null ? InconclusivePolicy.HOLD.label() : onInconclusive;
     }
 
     @DataBoundSetter
