@@ -17,6 +17,7 @@ import io.jenkins.plugins.immutable.scan.catalog.Warnings;
 import io.jenkins.plugins.immutable.scan.layer.DecompressionLimits;
 import io.jenkins.plugins.immutable.scan.layer.FileView;
 import io.jenkins.plugins.immutable.scan.layer.Layer;
+import io.jenkins.plugins.immutable.scan.layer.LayerCache;
 import io.jenkins.plugins.immutable.scan.layer.LayerWalker;
 import io.jenkins.plugins.immutable.scan.osv.OsvDatabase;
 import java.time.Clock;
@@ -36,16 +37,42 @@ public final class Scanner {
     private final DecompressionLimits limits;
     private final Clock clock;
     private final ProgressListener progress;
+    private final LayerCache<Catalog.Found> layerCache;
 
     public Scanner(OsvDatabase database, ProgressListener progress) {
         this(database, DecompressionLimits.DEFAULT, Clock.systemUTC(), progress);
     }
 
     public Scanner(OsvDatabase database, DecompressionLimits limits, Clock clock, ProgressListener progress) {
+        this(database, limits, clock, progress, null);
+    }
+
+    private Scanner(OsvDatabase database, DecompressionLimits limits, Clock clock, ProgressListener progress,
+            LayerCache<Catalog.Found> layerCache) {
         this.database = Objects.requireNonNull(database, "database");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.layerCache = layerCache;
+    }
+
+    /**
+     * This scanner, reading each layer once for all the scans made with it and the same cache: a layer another scan
+     * already read (by its digest) is replayed from the cache. For one run over many images (a re-scan); start a new
+     * cache for the next run, so that every run reads what the registry holds then.
+     */
+    public Scanner withLayerCache(LayerCache<Catalog.Found> cache) {
+        return new Scanner(database, limits, clock, progress, Objects.requireNonNull(cache, "cache"));
+    }
+
+    /** The same scanner reporting to another listener (keeping its layer cache, if any). */
+    public Scanner withProgress(ProgressListener listener) {
+        return new Scanner(database, limits, clock, listener, layerCache);
+    }
+
+    /** The vulnerability database this scanner matches against. */
+    public OsvDatabase database() {
+        return database;
     }
 
     /**
@@ -58,7 +85,8 @@ public final class Scanner {
         Instant started = clock.instant();
         progress.line("Scanning " + image + " (" + layers.size() + " layers)");
         Catalog.Collector collector = new Catalog.Collector(Cataloger.all());
-        FileView<Catalog.Found> view = new LayerWalker(limits, progress).walk(layers, collector);
+        FileView<Catalog.Found> view = new LayerWalker(limits, progress).walk(layers, collector,
+                layerCache);
         Catalog catalog = collector.finish(view);
         progress.line("Found " + catalog.packages().size() + " packages" + (catalog.os().isKnown()
                 ? " on " + catalog.os() : ""));

@@ -30,14 +30,18 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
     }
 
     /**
-     * What one wanted file became: packages (and what in the file was skipped, kept with the file so that a later
-     * layer replacing or deleting it drops that too), or the text of an os-release file.
+     * What one wanted file became: packages (and what in the file was skipped and the warnings reading it gave, kept
+     * with the file so that a later layer replacing or deleting it drops them too, and so that a layer replayed from
+     * a {@link io.jenkins.plugins.immutable.scan.layer.LayerCache} brings them along), or the text of an os-release
+     * file.
      */
     public sealed interface Found permits Found.Packages, Found.Text {
-        record Packages(List<InstalledPackage> packages, List<Skipped> skipped) implements Found {
+        record Packages(List<InstalledPackage> packages, List<Skipped> skipped, List<String> warnings)
+                implements Found {
             public Packages {
                 packages = List.copyOf(packages);
                 skipped = List.copyOf(skipped);
+                warnings = List.copyOf(warnings);
             }
         }
 
@@ -48,7 +52,6 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
     /** The collector that hands each file to the first cataloger wanting it, and keeps os-release's text. */
     public static final class Collector implements FileCollector<Found> {
         private final List<Cataloger> catalogers;
-        private final Warnings warnings = new Warnings();
 
         public Collector(List<Cataloger> catalogers) {
             this.catalogers = List.copyOf(catalogers);
@@ -79,9 +82,8 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
                 if (c.wants(file)) {
                     Warnings ofFile = new Warnings();
                     List<InstalledPackage> found = c.read(file, content, ofFile);
-                    ofFile.lines().forEach(warnings::add);
-                    return found.isEmpty() && ofFile.skipped().isEmpty() ? null
-                            : new Found.Packages(found, ofFile.skipped());
+                    return found.isEmpty() && ofFile.skipped().isEmpty() && ofFile.lines().isEmpty() ? null
+                            : new Found.Packages(found, ofFile.skipped(), ofFile.lines());
                 }
             }
             return null;
@@ -97,12 +99,14 @@ public record Catalog(OsRelease os, List<InstalledPackage> packages, List<String
                     .findFirst().orElse(OsRelease.UNKNOWN);
             List<InstalledPackage> packages = new ArrayList<>();
             Warnings skipped = new Warnings();
+            Warnings warnings = new Warnings();
             boolean unmatchedOs = false;
             for (FileView.Collected<Found> c : view.files()) {
                 if (!(c.value() instanceof Found.Packages p)) {
                     continue;
                 }
                 p.skipped().forEach(s -> skipped.skip(s.location(), s.reason()));
+                p.warnings().forEach(warnings::add);
                 for (InstalledPackage pkg : p.packages()) {
                     String ecosystem = pkg.type().osvEcosystem();
                     String vendor = null;

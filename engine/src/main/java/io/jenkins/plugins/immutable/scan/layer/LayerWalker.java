@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -45,24 +46,128 @@ public final class LayerWalker {
 
     /** Walks the layers, base first, and returns the final view of the wanted files. */
     public <T> FileView<T> walk(List<Layer> layers, FileCollector<T> collector) {
+        return walk(layers, collector, null);
+    }
+
+    /**
+     * Walks the layers, base first, replaying a layer the cache holds (by its name, which must be its digest) instead
+     * of reading it again, and recording each layer read to its end into the cache. The view's stats count a replayed
+     * layer as if it had been read, so they describe the image.
+     *
+     * @param cache the run's layer cache, or null to read every layer
+     */
+    public <T> FileView<T> walk(List<Layer> layers, FileCollector<T> collector, LayerCache<T> cache) {
         FileView<T> view = new FileView<>();
         LayerStats stats = LayerStats.EMPTY;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            progress.line("Reading layer " + (i + 1) + "/" + layers.size() + " " + layer.name()
-                    + (layer.size() >= 0 ? " (" + humanBytes(layer.size()) + ")" : ""));
-            stats = walkLayer(i, layer, collector, view, stats);
+            String shown = "layer " + (i + 1) + "/" + layers.size() + " " + layer.name()
+                    + (layer.size() >= 0 ? " (" + humanBytes(layer.size()) + ")" : "");
+            LayerCache.Recorded<T> recorded = cache == null ? null : cache.get(layer.name()).orElse(null);
+            if (recorded != null) {
+                progress.line("Reusing " + shown + ", already read in this run");
+                replay(recorded, i, layer.name(), view);
+                stats = stats.plus(recorded.entries(), recorded.compressedBytes(), recorded.uncompressedBytes());
+                continue;
+            }
+            progress.line("Reading " + shown);
+            stats = walkLayer(i, layer, collector, view, stats, cache);
         }
         view.stats(stats);
         return view;
     }
 
+    private static <T> void replay(LayerCache.Recorded<T> recorded, int index, String layerName, FileView<T> view) {
+        Ops<T> ops = new Ops<>(view, index, layerName, null);
+        for (LayerCache.Op<T> op : recorded.ops()) {
+            if (op instanceof LayerCache.Put<T> p) {
+                ops.put(p.path(), at(p.file(), index, layerName), p.value());
+            } else if (op instanceof LayerCache.PutLink<T> l) {
+                ops.putLink(l.path(), at(l.file(), index, layerName));
+            } else if (op instanceof LayerCache.Remove<T> r) {
+                ops.remove(r.path());
+            } else if (op instanceof LayerCache.RemoveTree<T> r) {
+                ops.removeTree(r.path(), r.includingPath());
+            } else if (op instanceof LayerCache.Link<T> l) {
+                ops.link(l.path(), l.target());
+            }
+        }
+    }
+
+    private static LayerFile at(LayerFile f, int index, String layerName) {
+        return new LayerFile(f.path(), f.type(), f.size(), f.mode(), f.linkTarget(), index, layerName);
+    }
+
+    /** Applies a layer's operations to the view at the layer's index, and logs them when the layer is recorded. */
+    private static final class Ops<T> {
+        private final FileView<T> view;
+        private final int index;
+        private final String layerName;
+        private final List<LayerCache.Op<T>> log;
+
+        Ops(FileView<T> view, int index, String layerName, List<LayerCache.Op<T>> log) {
+            this.view = view;
+            this.index = index;
+            this.layerName = layerName;
+            this.log = log;
+        }
+
+        void put(String path, LayerFile file, T value) {
+            view.put(path, new FileView.FileNode<>(file, value));
+            if (log != null) {
+                log.add(new LayerCache.Put<>(path, file, value));
+            }
+        }
+
+        void putLink(String path, LayerFile file) {
+            view.put(path, new FileView.LinkNode<>(file));
+            if (log != null) {
+                log.add(new LayerCache.PutLink<>(path, file));
+            }
+        }
+
+        void remove(String path) {
+            view.remove(path);
+            if (log != null) {
+                log.add(new LayerCache.Remove<>(path));
+            }
+        }
+
+        void removeTree(String path, boolean includingPath) {
+            view.removeTree(path, index, includingPath);
+            if (log != null) {
+                log.add(new LayerCache.RemoveTree<>(path, includingPath));
+            }
+        }
+
+        /** A hard link shares its target's content: the collector's value of the file it names, if wanted. */
+        void link(String path, String target) {
+            FileView.Node<T> targetNode = view.get(target);
+            if (targetNode instanceof FileView.FileNode<T> f) {
+                LayerFile file = new LayerFile(path, LayerFile.Type.FILE, f.file().size(), f.file().mode(), null,
+                        index, layerName);
+                view.put(path, new FileView.FileNode<>(file, f.value()));
+            }
+            if (log != null) {
+                log.add(new LayerCache.Link<>(path, target));
+            }
+        }
+    }
+
     private <T> LayerStats walkLayer(int index, Layer layer, FileCollector<T> collector, FileView<T> view,
-            LayerStats stats) {
+            LayerStats stats, LayerCache<T> cache) {
         Reading reading = new Reading();
         try (InputStream raw = layer.opener().open()) {
             try {
-                return readLayer(index, layer, collector, view, stats, raw, reading);
+                List<LayerCache.Op<T>> log = cache == null ? null : new ArrayList<>();
+                Ops<T> ops = new Ops<>(view, index, layer.name(), log);
+                LayerStats after = readLayer(index, layer, collector, ops, stats, raw, reading);
+                if (cache != null) {
+                    // only now: the blob was read to its end and matched its digest
+                    cache.put(layer.name(), new LayerCache.Recorded<>(log, reading.entries,
+                            reading.compressed.count, reading.uncompressed.count));
+                }
+                return after;
             } catch (LayerLimitException e) {
                 throw integrityOr(reading.buffered, e.toEngineException());
             } catch (LayerReadFailure e) {
@@ -85,7 +190,7 @@ public final class LayerWalker {
         long entries;
     }
 
-    private <T> LayerStats readLayer(int index, Layer layer, FileCollector<T> collector, FileView<T> view,
+    private <T> LayerStats readLayer(int index, Layer layer, FileCollector<T> collector, Ops<T> view,
             LayerStats stats, InputStream raw, Reading r) throws IOException {
         r.compressed = new CountingStream(raw);
         r.buffered = new BufferedInputStream(r.compressed, BUFFER);
@@ -179,7 +284,7 @@ public final class LayerWalker {
     }
 
     private <T> void apply(int index, Layer layer, TarArchiveEntry entry, InputStream content,
-            FileCollector<T> collector, FileView<T> view) throws IOException {
+            FileCollector<T> collector, Ops<T> view) throws IOException {
         String path = safePath(entry.getName(), layer, entry.getName());
         if (path.isEmpty()) {
             return; // the root directory itself
@@ -189,12 +294,12 @@ public final class LayerWalker {
         String base = slash < 0 ? path : path.substring(slash + 1);
 
         if (base.equals(OPAQUE_MARKER)) {
-            view.removeTree(dir, index, false);
+            view.removeTree(dir, false);
             return;
         }
         if (base.startsWith(WHITEOUT_PREFIX)) {
             String target = base.substring(WHITEOUT_PREFIX.length());
-            view.removeTree(dir.isEmpty() ? target : dir + "/" + target, index, true);
+            view.removeTree(dir.isEmpty() ? target : dir + "/" + target, true);
             return;
         }
 
@@ -205,25 +310,16 @@ public final class LayerWalker {
                 : LayerFile.Type.OTHER;
 
         if (type == LayerFile.Type.DIRECTORY) {
-            FileView.Node<T> existing = view.get(path);
-            if (existing != null) {
-                view.remove(path); // a directory replaces a file or link of that name; its children merge
-            }
+            view.remove(path); // a directory replaces a file or link of that name; its children merge
             return;
         }
         // Anything but a directory replaces what was at that path, and hides what lower layers had under it.
         view.remove(path);
-        view.removeTree(path, index, false);
+        view.removeTree(path, false);
 
         String linkTarget = entry.getLinkName();
         if (type == LayerFile.Type.HARDLINK) {
-            String target = safePath(linkTarget, layer, entry.getName() + " -> " + linkTarget);
-            FileView.Node<T> targetNode = view.get(target);
-            if (targetNode instanceof FileView.FileNode<T> f) {
-                LayerFile file = new LayerFile(path, LayerFile.Type.FILE, f.file().size(), f.file().mode(), null,
-                        index, layer.name());
-                view.put(path, new FileView.FileNode<>(file, f.value()));
-            }
+            view.link(path, safePath(linkTarget, layer, entry.getName() + " -> " + linkTarget));
             return;
         }
         LayerFile file = new LayerFile(path, type, entry.getSize(), entry.getMode(),
@@ -232,11 +328,10 @@ public final class LayerWalker {
             return;
         }
         if (type == LayerFile.Type.SYMLINK) {
-            view.put(path, new FileView.LinkNode<>(file));
+            view.putLink(path, file);
             return;
         }
-        T value = collector.read(file, new EntryStream(content));
-        view.put(path, new FileView.FileNode<>(file, value));
+        view.put(path, file, collector.read(file, new EntryStream(content)));
     }
 
     private static String safePath(String name, Layer layer, String shown) {
