@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.promote;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.attest.AttestationVerifier;
+import io.jenkins.plugins.immutable.attest.ScanAttestation;
 import io.jenkins.plugins.immutable.deploy.CanaryAnalysis;
 import io.jenkins.plugins.immutable.deploy.Deployer;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
@@ -21,7 +22,11 @@ import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.Outcome;
 import io.jenkins.plugins.immutable.registry.ImageCopier;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.retention.KnownGood;
+import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.sign.SignatureVerifier;
+import io.jenkins.plugins.immutable.sign.TrustPolicy;
+import io.jenkins.plugins.immutable.sign.VerificationKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,10 +148,7 @@ public final class Promoter {
                 + " into it instead"));
         Digest target;
         if (request.target() == null) {
-            target = history.previousKnownGood().map(LedgerEntry::digest).orElseThrow(() -> EngineException.refused(
-                    env.name() + " has no earlier known-good digest to roll back to: only "
-                            + live.digest().shortForm() + " was ever live there (or every earlier one failed or was"
-                            + " rolled back from). Name a digest, or promote a fixed one"));
+            target = previousPassing(env, history, live);
             listener.line("rolling " + env.name() + " back to its previous known-good digest " + target.shortForm());
         } else {
             target = request.target();
@@ -268,6 +270,54 @@ public final class Promoter {
         return Optional.of(new PromotionResult(PromotionResult.Status.FAILED, env.name(),
                 env.repository().digest(unfinished.to()), settled.live().orElse(null), List.of(), entry, state,
                 message));
+    }
+
+    /**
+     * The newest known-good digest before the live one whose newest verified scan attestation (when the environment
+     * trusts attestation keys and one exists) does not fail its policy: a candidate a re-scan found failing is no
+     * longer offered, and the refusal says which were passed over and why.
+     */
+    private Digest previousPassing(Environment env, LedgerHistory history, LedgerEntry live) {
+        List<LedgerEntry> candidates = KnownGood.rollbackCandidates(history, Integer.MAX_VALUE);
+        if (candidates.isEmpty()) {
+            throw EngineException.refused(env.name() + " has no earlier known-good digest to roll back to: only "
+                    + live.digest().shortForm() + " was ever live there (or every earlier one failed or was"
+                    + " rolled back from). Name a digest, or promote a fixed one");
+        }
+        List<VerificationKey> keys = env.gates().attestedBy();
+        if (keys.isEmpty()) {
+            return candidates.get(0).digest();
+        }
+        TrustPolicy trust = TrustPolicy.of(keys).withAnyIdentity();
+        AttestationVerifier verifier = new AttestationVerifier(registry);
+        List<String> passedOver = new ArrayList<>();
+        for (LedgerEntry candidate : candidates) {
+            Optional<ScanReport> newest;
+            try {
+                newest = ScanAttestation.newestVerified(verifier, env.repository().digest(candidate.digest()), trust);
+            } catch (EngineException e) {
+                if (e.kind() == EngineException.Kind.OUTAGE) {
+                    throw e;
+                }
+                newest = Optional.empty(); // the scan gate judges the chosen one and says what is wrong
+            }
+            if (newest.isPresent() && !newest.get().passed()) {
+                ScanReport r = newest.get();
+                String why = candidate.digest().shortForm() + " (entry #" + candidate.sequence() + "): its scan of "
+                        + r.finishedOn() + " fails its policy, " + r.summary()
+                        + (r.reasons().isEmpty() ? "" : " (" + String.join("; ", r.reasons()) + ")");
+                listener.line("not rolling back to " + why);
+                passedOver.add(why);
+                continue;
+            }
+            if (!passedOver.isEmpty()) {
+                listener.line("passed over " + passedOver.size() + " candidate(s) whose newest scan fails");
+            }
+            return candidate.digest();
+        }
+        throw EngineException.refused(env.name() + " has no earlier known-good digest that still passes its scan"
+                + " policy; every candidate's newest verified scan fails:\n  - " + String.join("\n  - ", passedOver)
+                + "\nPromote a fixed digest, or name one of these with a forced rollback and a reason");
     }
 
     /** The gates an environment applies to a promotion or rollback, in the order they run (approval last). */

@@ -1,11 +1,10 @@
 package io.jenkins.plugins.immutable.promote;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.attest.AttestationVerifier;
 import io.jenkins.plugins.immutable.attest.PredicateTypes;
+import io.jenkins.plugins.immutable.attest.ScanAttestation;
 import io.jenkins.plugins.immutable.attest.Statement;
-import io.jenkins.plugins.immutable.scan.ScanOutputs;
 import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
@@ -54,14 +53,7 @@ public final class ScanGate implements Gate {
             return GateResult.refuse(NAME, "no verified scan attestation for " + what + ": " + e.getMessage()
                     + ". Scan it and attest the result (the scan step with attest, or `immutable scan --attest`)");
         }
-        ScanReport newest = null;
-        for (Statement s : statements) {
-            ScanReport report = report(s);
-            if (report != null && report.finishedOn() != null
-                    && (newest == null || report.finishedOn().isAfter(newest.finishedOn()))) {
-                newest = report;
-            }
-        }
+        ScanReport newest = ScanAttestation.newest(statements).orElse(null);
         if (newest == null) {
             return GateResult.refuse(NAME, what + " has " + statements.size() + " verified vuln attestation(s), but"
                     + " none carries a scan report of this scanner: scan it again with this tool and attest the"
@@ -80,18 +72,6 @@ public final class ScanGate implements Gate {
                     + " a new digest, or record an ignore with a reason and scan again");
         }
         return GateResult.pass(NAME, "scan of " + newest.finishedOn() + " passed (" + newest.summary() + ")");
-    }
-
-    private static ScanReport report(Statement s) {
-        JsonNode result = s.predicate().path("scanner").path("result");
-        if (!result.isObject()) {
-            return null;
-        }
-        try {
-            return ScanOutputs.parseJson(result.toString());
-        } catch (EngineException e) {
-            return null;
-        }
     }
 
     static String human(Duration d) {

@@ -12,7 +12,6 @@ import io.jenkins.plugins.immutable.image.ImageManifest;
 import io.jenkins.plugins.immutable.image.Manifest;
 import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Repository;
-import io.jenkins.plugins.immutable.ledger.Action;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerFormat;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,18 +265,9 @@ public final class Pruner {
                     }
                 }
             }
-            // Known-good: newest first, what was live, without what the environment was rolled back away from.
-            Set<Digest> bad = new HashSet<>();
-            Set<Digest> good = new HashSet<>();
-            for (int i = entries.size() - 1; i >= 0 && good.size() < policy.keepLastGood(); i--) {
-                LedgerEntry entry = entries.get(i);
-                if (entry.action() == Action.ROLLBACK && entry.outcome().makesLive() && entry.previousDigest() != null) {
-                    bad.add(entry.previousDigest());
-                }
-                if (entry.outcome().makesLive() && !bad.contains(entry.digest()) && good.add(entry.digest())) {
-                    keep(entry.digest(), Reason.Rule.KNOWN_GOOD, "one of the last " + policy.keepLastGood()
-                            + " known-good digests of " + env + " (entry #" + entry.sequence() + ")");
-                }
+            for (LedgerEntry entry : KnownGood.of(history, policy.keepLastGood())) {
+                keep(entry.digest(), Reason.Rule.KNOWN_GOOD, "one of the last " + policy.keepLastGood()
+                        + " known-good digests of " + env + " (entry #" + entry.sequence() + ")");
             }
         }
 
