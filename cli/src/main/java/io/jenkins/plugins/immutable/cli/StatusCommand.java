@@ -2,23 +2,37 @@ package io.jenkins.plugins.immutable.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.attest.AttestationVerifier;
+import io.jenkins.plugins.immutable.attest.ScanAttestation;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
+import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.scan.ScanReport;
+import io.jenkins.plugins.immutable.sign.TrustPolicy;
+import io.jenkins.plugins.immutable.sign.VerificationKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code immutable status}: what is live in each environment, from the ledgers. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show what is live in each environment (or the named ones), from their ledgers in the"
-            + " registry: the digest, since when, who put it there, and any deployment under way."})
+            + " registry: the digest, since when, who put it there, and any deployment under way.",
+            "SCAN is the newest verified scan attestation of the live digest (verified with the environment's"
+            + " gates.attestedBy keys, else signing.trustedKeys): AT RISK when it fails the policy (a re-scan found"
+            + " a new vulnerability), passed, or - when there is none or no key to verify it with."})
 final class StatusCommand extends EngineCommand {
+
+    private static final Logger LOG = Logger.getLogger(StatusCommand.class.getName());
 
     @Parameters(paramLabel = "ENVIRONMENT", arity = "0..*", description = "Environments to show (default: all).")
     List<String> environments = new ArrayList<>();
@@ -28,7 +42,8 @@ final class StatusCommand extends EngineCommand {
         Wiring w = session.wiring();
         List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
-        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT");
+        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "SCAN");
+        List<String> atRisk = new ArrayList<>();
         for (String name : names) {
             LedgerLocation where = w.ledgerLocation(name);
             LedgerHistory history = w.ledger().read(where);
@@ -51,12 +66,55 @@ final class StatusCommand extends EngineCommand {
                 dep.put("to", d.to().toString());
                 dep.put("message", d.message());
             });
+            Optional<ScanReport> scan = live.flatMap(e -> newestScan(w, name, where.repository().digest(e.digest())));
+            scan.ifPresent(r -> {
+                ObjectNode sn = n.putObject("scan");
+                sn.put("finishedOn", r.finishedOn().toString());
+                sn.put("passed", r.passed());
+                sn.put("verdict", r.verdict().name());
+                sn.put("summary", r.summary());
+                ArrayNode reasons = sn.putArray("reasons");
+                r.reasons().forEach(reasons::add);
+            });
+            boolean risky = scan.map(r -> !r.passed()).orElse(false);
+            n.put("atRisk", risky);
+            if (risky) {
+                atRisk.add(name + " is AT RISK: its live digest " + live.get().digest().shortForm()
+                        + " fails its policy in its newest scan (" + scan.get().finishedOn() + "): "
+                        + scan.get().summary());
+            }
             table.row(name, live.map(e -> e.digest().shortForm()).orElse("-"),
                     live.map(e -> e.time().toString()).orElse("-"), live.map(LedgerEntry::actor).orElse("-"),
                     history.entries().size(), deployment.map(d -> d.phase() + " " + d.strategy() + " of "
-                            + d.to().shortForm()).orElse("-"));
+                            + d.to().shortForm()).orElse("-"),
+                    scan.map(r -> (r.passed() ? "passed " : "AT RISK ") + r.finishedOn()).orElse("-"));
         }
-        session.output().result(json, table.toString());
+        session.output().result(json, table + (atRisk.isEmpty() ? "" : "\n" + String.join("\n", atRisk)));
         return 0;
+    }
+
+    /**
+     * The newest verified scan of the live image, read as the scan gate reads it; empty without a key to verify with
+     * or without an attestation. Status only reports: an unreadable attestation is logged, not an error.
+     */
+    private static Optional<ScanReport> newestScan(Wiring w, String environment, ImageReference image) {
+        List<VerificationKey> keys = w.gates(w.environment(environment).gates()).attestedBy();
+        if (keys.isEmpty()) {
+            keys = w.trustedKeys();
+        }
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return ScanAttestation.newestVerified(new AttestationVerifier(w.registry()), image,
+                    TrustPolicy.of(keys).withAnyIdentity());
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.OUTAGE) {
+                throw e;
+            }
+            LOG.log(Level.WARNING, "cannot read the scan attestations of {0}: {1}",
+                    new Object[] {image, e.getMessage()});
+            return Optional.empty();
+        }
     }
 }
