@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
             "0:done (promoted, verified, scan passed...)",
             "1:an unexpected error (a bug: please report it with the output)",
             "2:bad input: a wrong argument, reference, file or configuration; fix it and run again",
-            "3:refused: a gate refused (unsigned, unscanned, skipped an environment), or a scan policy failed",
+            "3:refused: a gate refused (unsigned, unscanned, skipped an environment), or a scan policy failed;"
+                + " rescan: a live digest is at risk",
             "4:analysis failed: the new version was judged worse and rolled back",
             "5:outage: a server could not be reached or kept failing after retries; try again later",
             "6:integrity: something is not what it claims (digest mismatch, tampered signature, broken ledger)",
