@@ -148,7 +148,7 @@ public final class Promoter {
                 + " into it instead"));
         Digest target;
         if (request.target() == null) {
-            target = previousPassing(env, history, live);
+            target = previousPassing(env, history, live, request.forceReason() != null);
             listener.line("rolling " + env.name() + " back to its previous known-good digest " + target.shortForm());
         } else {
             target = request.target();
@@ -275,9 +275,11 @@ public final class Promoter {
     /**
      * The newest known-good digest before the live one whose newest verified scan attestation (when the environment
      * trusts attestation keys and one exists) does not fail its policy: a candidate a re-scan found failing is no
-     * longer offered, and the refusal says which were passed over and why.
+     * longer offered, and a line says which were passed over and why. When every candidate fails, the newest is
+     * returned for the gates to refuse with the scan's reasons; a forced rollback (which overrides today's gates)
+     * returns to the newest candidate as before.
      */
-    private Digest previousPassing(Environment env, LedgerHistory history, LedgerEntry live) {
+    private Digest previousPassing(Environment env, LedgerHistory history, LedgerEntry live, boolean forced) {
         List<LedgerEntry> candidates = KnownGood.rollbackCandidates(history, Integer.MAX_VALUE);
         if (candidates.isEmpty()) {
             throw EngineException.refused(env.name() + " has no earlier known-good digest to roll back to: only "
@@ -285,7 +287,7 @@ public final class Promoter {
                     + " rolled back from). Name a digest, or promote a fixed one");
         }
         List<VerificationKey> keys = env.gates().attestedBy();
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() || forced) {
             return candidates.get(0).digest();
         }
         TrustPolicy trust = TrustPolicy.of(keys).withAnyIdentity();
@@ -315,9 +317,15 @@ public final class Promoter {
             }
             return candidate.digest();
         }
-        throw EngineException.refused(env.name() + " has no earlier known-good digest that still passes its scan"
-                + " policy; every candidate's newest verified scan fails:\n  - " + String.join("\n  - ", passedOver)
-                + "\nPromote a fixed digest, or name one of these with a forced rollback and a reason");
+        if (env.gates().scanMaxAge() == null) {
+            // no scan gate would refuse it: say so here, and let a forced rollback take the newest anyway
+            throw EngineException.refused(env.name() + " has no earlier known-good digest that still passes its scan"
+                    + " policy; the newest verified scan of each fails:\n  - " + String.join("\n  - ", passedOver)
+                    + "\nPromote a fixed digest, or force the rollback with a reason (recorded in the ledger)");
+        }
+        listener.line("every earlier known-good digest of " + env.name() + " fails its newest scan; the gates judge"
+                + " the newest, " + candidates.get(0).digest().shortForm());
+        return candidates.get(0).digest();
     }
 
     /** The gates an environment applies to a promotion or rollback, in the order they run (approval last). */
