@@ -90,6 +90,10 @@ public class RescanTest {
                 new Use(prod.name(), prod.repository(), Role.RETAINED),
                 new Use(prod.name(), prod.repository(), Role.ROLLBACK_CANDIDATE)), v1.uses());
         assertEquals("attested in both repositories", 2, v1.attestedIn().size());
+        // v1, v2 and v3 share their busybox layers: only the first image of the run reads them from the registry
+        assertTrue(first.summary(), first.layersReused() > 0);
+        assertEquals(first.summary(), first.layersRead() + first.layersReused(), first.scans().stream()
+                .mapToLong(s -> s.report().layers().layers()).sum());
         assertEquals(List.of(EnvironmentRisk.Status.PASSING, EnvironmentRisk.Status.PASSING),
                 first.environments().stream().map(EnvironmentRisk::status).toList());
         assertTrue(first.environments().get(1).withdrawn().isEmpty());
