@@ -21,6 +21,7 @@ public final class ScanSettings implements Describable<ScanSettings> {
     private String failOn;
     private boolean failOnFixableOnly;
     private boolean acceptIncomplete;
+    private String rescanInterval;
     private List<IgnoreEntry> ignore = new ArrayList<>();
 
     @DataBoundConstructor
@@ -64,6 +65,16 @@ public final class ScanSettings implements Describable<ScanSettings> {
         this.acceptIncomplete = acceptIncomplete;
     }
 
+    /** How often Jenkins re-scans what is live and retained (Jenkins only); null = never on its own. */
+    public String getRescanInterval() {
+        return rescanInterval;
+    }
+
+    @DataBoundSetter
+    public void setRescanInterval(String rescanInterval) {
+        this.rescanInterval = Forms.optional(rescanInterval);
+    }
+
     public List<IgnoreEntry> getIgnore() {
         return ignore == null ? List.of() : ignore;
     }
@@ -94,6 +105,12 @@ public final class ScanSettings implements Describable<ScanSettings> {
         public ListBoxModel doFillFailOnItems(@QueryParameter String failOn) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Forms.choices(SEVERITIES, failOn, ScanConfig.DEFAULTS.failOn());
+        }
+
+        @POST
+        public FormValidation doCheckRescanInterval(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value == null || value.isBlank() ? FormValidation.ok() : Forms.check(() -> Durations.parse(value));
         }
 
         @POST
