@@ -2,12 +2,16 @@ package io.jenkins.plugins.immutable.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.immutable.config.GatesConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
+import io.jenkins.plugins.immutable.freeze.FreezeState;
+import io.jenkins.plugins.immutable.freeze.WindowState;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +21,8 @@ import picocli.CommandLine.Parameters;
 /** {@code immutable status}: what is live in each environment, from the ledgers. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show what is live in each environment (or the named ones), from their ledgers in the"
-            + " registry: the digest, since when, who put it there, and any deployment under way."})
+            + " registry: the digest, since when, who put it there, any deployment under way, and whether promotions"
+            + " into it are open, frozen (by whom, since when, why) or outside its promotion windows (until when)."})
 final class StatusCommand extends EngineCommand {
 
     @Parameters(paramLabel = "ENVIRONMENT", arity = "0..*", description = "Environments to show (default: all).")
@@ -28,7 +33,8 @@ final class StatusCommand extends EngineCommand {
         Wiring w = session.wiring();
         List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
-        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT");
+        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "PROMOTIONS");
+        Instant now = Instant.now();
         for (String name : names) {
             LedgerLocation where = w.ledgerLocation(name);
             LedgerHistory history = w.ledger().read(where);
@@ -51,12 +57,35 @@ final class StatusCommand extends EngineCommand {
                 dep.put("to", d.to().toString());
                 dep.put("message", d.message());
             });
+            FreezeState freeze = FreezeState.of(history);
+            n.set("freeze", FreezeCommand.json(freeze));
+            GatesConfig.WindowsConfig windows = w.environment(name).gates().windows();
+            WindowState window = windows == null ? null : windows.toWindows().at(now);
+            if (window != null) {
+                ObjectNode wn = n.putObject("window");
+                wn.put("open", window.open());
+                wn.put("why", window.why());
+                wn.put("nextOpen", window.nextOpen() == null ? null : window.nextOpen().toString());
+            }
             table.row(name, live.map(e -> e.digest().shortForm()).orElse("-"),
                     live.map(e -> e.time().toString()).orElse("-"), live.map(LedgerEntry::actor).orElse("-"),
                     history.entries().size(), deployment.map(d -> d.phase() + " " + d.strategy() + " of "
-                            + d.to().shortForm()).orElse("-"));
+                            + d.to().shortForm()).orElse("-"), promotions(freeze, window));
         }
         session.output().result(json, table.toString());
         return 0;
+    }
+
+    /** {@code open}, {@code FROZEN by bob since ...: why}, {@code CLOSED until ...}. */
+    private static String promotions(FreezeState freeze, WindowState window) {
+        List<String> parts = new ArrayList<>();
+        if (freeze.frozen()) {
+            parts.add("FROZEN by " + freeze.by() + " since " + freeze.since() + ": " + freeze.reason());
+        }
+        if (window != null && !window.open()) {
+            parts.add("CLOSED (" + window.why() + ")" + (window.nextOpen() == null ? ""
+                    : " until " + window.nextOpen()));
+        }
+        return parts.isEmpty() ? "open" : String.join("; ", parts);
     }
 }
