@@ -290,6 +290,9 @@ public final class Promoter {
         if (action == Action.PROMOTE && p.fromPrevious()) {
             gates.add(new PreviousEnvironmentGate());
         }
+        if (action == Action.PROMOTE && p.soak() != null) {
+            gates.add(new SoakGate(p.soak(), clock));
+        }
         if (!p.signedBy().isEmpty()) {
             gates.add(new SignatureGate(new SignatureVerifier(registry), p.signedBy()));
         }
