@@ -1,10 +1,13 @@
 package io.jenkins.plugins.immutable.config;
 
+import io.jenkins.plugins.immutable.analysis.PrometheusSource;
 import io.jenkins.plugins.immutable.freeze.PromotionWindows;
 import io.jenkins.plugins.immutable.freeze.Window;
 import java.io.Serializable;
 import java.time.Duration;
+import io.jenkins.plugins.immutable.promote.SloPolicy;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a digest must show before it enters an environment.
@@ -17,9 +20,10 @@ import java.util.List;
  * @param windows      when promotions are allowed (weekly windows in a time zone); null = at any time
  * @param soak         how long a digest must have been live in the previous environment, without being rolled back
  *                     from or failing there, before it may enter this one ({@code 30m}, {@code 2h}); null = no soak
+ * @param slo          the error budgets of the previous environment and this one must not burn too fast; null = none
  */
 public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean fromPrevious, boolean approval,
-        ProvenanceConfig provenance, WindowsConfig windows, String soak) implements Serializable {
+        ProvenanceConfig provenance, WindowsConfig windows, String soak, SloConfig slo) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -29,7 +33,7 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
     /** Gates without promotion windows or soak time. */
     public GatesConfig(List<String> signedBy, String scanMaxAge, Boolean fromPrevious, boolean approval,
             ProvenanceConfig provenance) {
-        this(signedBy, scanMaxAge, fromPrevious, approval, provenance, null, null);
+        this(signedBy, scanMaxAge, fromPrevious, approval, provenance, null, null, null);
     }
 
     public GatesConfig {
@@ -44,6 +48,61 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
         if (soakTime != null && (soakTime.isZero() || soakTime.isNegative())) {
             throw Text.invalid("soak", "soak " + soak + " must be longer than zero, e.g. 30m; leave it out for no soak"
                     + " gate");
+        }
+    }
+
+    /**
+     * The error-budget gate: before a promotion, the burn rate of the previous environment and of this one, over each
+     * window, from Prometheus; refused while every window of one of them is at or over its threshold.
+     *
+     * @param prometheus Prometheus' base URL
+     * @param errorRatio PromQL for the share of failed requests, with {@code ${window}} and {@code ${scope}} (the
+     *                   environment's selector, {@code proxy="<environment>"}) or {@code ${environment}}
+     * @param objective  the SLO in percent (default 99.9)
+     * @param burnRates  window to burn-rate threshold (default {@code 1h: 14.4, 5m: 14.4}, the SRE workbook's page)
+     */
+    public record SloConfig(String prometheus, String errorRatio, Double objective, Map<String, Double> burnRates)
+            implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        public SloConfig {
+            prometheus = Text.required(prometheus, "prometheus", "give Prometheus' base URL, for example"
+                    + " http://127.0.0.1:9090");
+            if (!prometheus.startsWith("http://") && !prometheus.startsWith("https://")) {
+                throw Text.invalid("prometheus", "Prometheus' address must be an http or https URL, not "
+                        + prometheus);
+            }
+            errorRatio = Text.required(errorRatio, "errorRatio", "give the PromQL for the error ratio, e.g."
+                    + " sum(rate(haproxy_backend_http_responses_total{${scope},code=\"5xx\"}[${window}])) /"
+                    + " sum(rate(haproxy_backend_http_responses_total{${scope}}[${window}]))");
+            String query = errorRatio;
+            Text.in("errorRatio", () -> {
+                SloPolicy.requireQuery(query);
+                return null;
+            });
+            objective = objective == null ? 99.9 : objective;
+            if (!(objective > 0 && objective < 100)) {
+                throw Text.invalid("objective", "the SLO " + objective + " must lie between 0 and 100 (percent),"
+                        + " e.g. 99.9");
+            }
+            burnRates = burnRates == null || burnRates.isEmpty() ? Map.of("1h", 14.4, "5m", 14.4)
+                    : Map.copyOf(burnRates);
+            for (Map.Entry<String, Double> e : burnRates.entrySet()) {
+                Duration window = Text.in("burnRates", () -> Durations.parse(e.getKey()));
+                if (window == null || window.isZero() || window.toMillis() % 1000 != 0 || e.getValue() == null
+                        || !(e.getValue() > 0)) {
+                    throw Text.invalid("burnRates", "burn rate '" + e.getKey() + ": " + e.getValue() + "' needs a"
+                            + " window of whole seconds or more and a positive threshold, e.g. 1h: 14.4");
+                }
+            }
+        }
+
+        /** The engine's form, querying through {@code source}. */
+        public SloPolicy toPolicy(PrometheusSource source) {
+            List<SloPolicy.BurnWindow> windows = burnRates.entrySet().stream()
+                    .map(e -> new SloPolicy.BurnWindow(Durations.parse(e.getKey()), e.getValue())).toList();
+            return new SloPolicy(source, errorRatio, objective / 100, windows);
         }
     }
 

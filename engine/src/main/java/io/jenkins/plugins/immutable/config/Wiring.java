@@ -350,7 +350,9 @@ public final class Wiring implements AutoCloseable {
         List<VerificationKey> attestedBy = scanMaxAge == null && provenance == null ? List.of()
                 : signedBy.isEmpty() ? trustedKeys() : signedBy;
         return new GatePolicy(signedBy, scanMaxAge, gates.fromPrevious(), gates.approval(), provenance, attestedBy,
-                gates.windows() == null ? null : gates.windows().toWindows(), Durations.parse(gates.soak()));
+                gates.windows() == null ? null : gates.windows().toWindows(), Durations.parse(gates.soak()),
+                gates.slo() == null ? null : gates.slo().toPolicy(new PrometheusSource(URI.create(gates.slo()
+                        .prometheus())).withProxies(proxies)));
     }
 
     /**

@@ -18,9 +18,11 @@ import java.util.List;
  * @param attestedBy   keys trusted to sign the scan and provenance attestations
  * @param windows      when promotions are allowed; null = at any time (a freeze still stops them)
  * @param soak         how long the digest must have been live in the previous environment; null = no soak gate
+ * @param slo          the error-budget gate of the previous environment and this one; null = none
  */
 public record GatePolicy(List<VerificationKey> signedBy, Duration scanMaxAge, boolean fromPrevious, boolean approval,
-        ProvenancePolicy provenance, List<VerificationKey> attestedBy, PromotionWindows windows, Duration soak) {
+        ProvenancePolicy provenance, List<VerificationKey> attestedBy, PromotionWindows windows, Duration soak,
+        SloPolicy slo) {
 
     /** Only the promotion order is enforced. */
     public static final GatePolicy ORDER_ONLY = new GatePolicy(List.of(), null, true, false, null, List.of());
@@ -28,17 +30,25 @@ public record GatePolicy(List<VerificationKey> signedBy, Duration scanMaxAge, bo
     /** Gates without windows or soak. */
     public GatePolicy(List<VerificationKey> signedBy, Duration scanMaxAge, boolean fromPrevious, boolean approval,
             ProvenancePolicy provenance, List<VerificationKey> attestedBy) {
-        this(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, null, null);
+        this(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, null, null, null);
     }
 
     /** The same gates with these promotion windows. */
     public GatePolicy withWindows(PromotionWindows newWindows) {
-        return new GatePolicy(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, newWindows, soak);
+        return new GatePolicy(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, newWindows, soak,
+                slo);
     }
 
     /** The same gates with this soak time. */
     public GatePolicy withSoak(Duration newSoak) {
-        return new GatePolicy(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, windows, newSoak);
+        return new GatePolicy(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, windows, newSoak,
+                slo);
+    }
+
+    /** The same gates with this error-budget gate. */
+    public GatePolicy withSlo(SloPolicy newSlo) {
+        return new GatePolicy(signedBy, scanMaxAge, fromPrevious, approval, provenance, attestedBy, windows, soak,
+                newSlo);
     }
 
     public GatePolicy {

@@ -293,6 +293,9 @@ public final class Promoter {
         if (action == Action.PROMOTE && p.soak() != null) {
             gates.add(new SoakGate(p.soak(), clock));
         }
+        if (action == Action.PROMOTE && p.slo() != null) {
+            gates.add(new SloGate(p.slo(), clock));
+        }
         if (!p.signedBy().isEmpty()) {
             gates.add(new SignatureGate(new SignatureVerifier(registry), p.signedBy()));
         }

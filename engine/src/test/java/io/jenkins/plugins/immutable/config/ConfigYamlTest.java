@@ -209,6 +209,31 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void theErrorBudgetGateIsReadWithDefaultsAndItsQueryMustNameWindowAndScope() {
+        String yaml = """
+                environments:
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    gates:
+                      slo:
+                        prometheus: http://127.0.0.1:5107
+                        errorRatio: 'sum(rate(x{${scope},code="5xx"}[${window}])) / sum(rate(x{${scope}}[${window}]))'
+                """;
+        GatesConfig.SloConfig slo = ConfigYaml.parse(yaml, "immutable.yaml").environment("prod").gates().slo();
+        assertEquals(99.9, slo.objective(), 0);
+        assertEquals(java.util.Map.of("1h", 14.4, "5m", 14.4), slo.burnRates());
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("[${window}]", "[5m]"), "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:8:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[0].gates.slo.errorRatio: the error-ratio"
+                + " query needs ${window}"));
+        EngineException rates = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml.replace(
+                "        errorRatio", "        burnRates: { 1h: 0 }\n        errorRatio"), "immutable.yaml"));
+        assertTrue(rates.getMessage(), rates.getMessage().contains("gates.slo.burnRates: burn rate '1h: 0.0'"));
+    }
+
+    @Test
     public void aPrometheusQueryWithoutAScopeIsRefusedAndTheMessageNamesTheCascEscape() {
         String yaml = FULL.replace("x{server=~\"${servers}\"}", "x{code=\"5xx\"}");
         EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
