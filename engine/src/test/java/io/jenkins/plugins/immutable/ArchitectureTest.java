@@ -58,4 +58,15 @@ public class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("..immutable.config..", "..immutable.promote..",
                     "..immutable.cli..")
             .because("the configuration builds a RetentionPolicy; retention never reads the configuration");
+
+    /**
+     * Freezes are a ledger record and a schedule: the plugin's pages and steps read and set them without the promoter
+     * or the configuration.
+     */
+    @ArchTest
+    public static final ArchRule freezesNeedNeitherPromotionNorConfiguration = noClasses()
+            .that().resideInAPackage("..immutable.freeze..")
+            .should().dependOnClassesThat().resideInAnyPackage("..immutable.promote..", "..immutable.config..",
+                    "..immutable.deploy..")
+            .because("the promoter's freeze gate builds on freezes, never the reverse");
 }

@@ -270,8 +270,9 @@ final class Demo {
             Table table = new Table("#", "TIME", "ACTION", "VERSION", "DIGEST", "OUTCOME", "STRATEGY", "REASON");
             for (LedgerEntry entry : history.entries()) {
                 entries.add(HistoryCommand.entry(entry));
-                table.row(entry.sequence(), entry.time(), entry.action(), versionOf(entry.digest()),
-                        entry.digest().shortForm(), entry.outcome(), entry.event().strategy(),
+                table.row(entry.sequence(), entry.time(), entry.action(),
+                        entry.digest() == null ? "-" : versionOf(entry.digest()),
+                        entry.digest() == null ? "-" : entry.digest().shortForm(), entry.outcome(), entry.event().strategy(),
                         entry.reason() == null ? "" : abbreviate(entry.reason(), 70));
             }
             human.append("Ledger of ").append(env).append(" (").append(where.ledgerReference()).append("): ")

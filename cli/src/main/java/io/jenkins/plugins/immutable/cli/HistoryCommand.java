@@ -52,7 +52,8 @@ final class HistoryCommand extends EngineCommand {
         Table table = new Table("#", "TIME", "ACTION", "DIGEST", "OUTCOME", "BY", "STRATEGY", "REASON");
         for (LedgerEntry e : entries) {
             list.add(entry(e));
-            table.row(e.sequence(), e.time(), e.action(), e.digest().shortForm(), e.outcome(), e.actor(),
+            table.row(e.sequence(), e.time(), e.action(), e.digest() == null ? "-" : e.digest().shortForm(),
+                    e.outcome(), e.actor(),
                     e.event().strategy(), (e.forced() ? "forced: " : "") + (e.reason() == null ? "" : e.reason()));
         }
         session.output().result(json, (entries.isEmpty() ? environment + " has no ledger entries yet"
@@ -65,7 +66,7 @@ final class HistoryCommand extends EngineCommand {
         n.put("sequence", e.sequence());
         n.put("time", e.time().toString());
         n.put("action", e.action().toString());
-        n.put("digest", e.digest().toString());
+        n.put("digest", e.digest() == null ? null : e.digest().toString());
         n.put("outcome", e.outcome().toString());
         n.put("actor", e.actor());
         n.put("run", e.run());

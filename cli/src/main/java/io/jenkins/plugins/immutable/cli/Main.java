@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
                 + " Prometheus are reached through the HTTP proxy of HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as curl"
                 + " reads them."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
-            RollbackCommand.class, ResumeCommand.class, StatusCommand.class,
+            RollbackCommand.class, ResumeCommand.class, FreezeCommand.class, UnfreezeCommand.class, StatusCommand.class,
             HistoryCommand.class, DriftCommand.class, PruneCommand.class, MetricsCommand.class, RescanCommand.class,
             KeygenCommand.class,
             DemoCommand.class,
@@ -30,8 +30,8 @@ import picocli.CommandLine.ScopeType;
             "0:done (promoted, verified, scan passed...)",
             "1:an unexpected error (a bug: please report it with the output)",
             "2:bad input: a wrong argument, reference, file or configuration; fix it and run again",
-            "3:refused: a gate refused (unsigned, unscanned, skipped an environment), or a scan policy failed;"
-                + " rescan: a live digest is at risk",
+            "3:refused: a gate refused (unsigned, unscanned, skipped an environment, frozen, outside its window, not"
+                + " soaked upstream, error budget burning), or a scan policy failed; rescan: a live digest is at risk",
             "4:analysis failed: the new version was judged worse and rolled back",
             "5:outage: a server could not be reached or kept failing after retries; try again later",
             "6:integrity: something is not what it claims (digest mismatch, tampered signature, broken ledger)",

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 /** {@code immutable promote}: the very same digest into the next environment, behind its gates. */
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"Promote an image, by digest, into an environment: its gates run (came through the previous"
-            + " environment, signed, scanned, provenance, approval), the digest is copied into the environment's"
+            + " environment, not frozen and inside its promotion windows, soaked upstream, signed, scanned,"
+            + " provenance, approval), the digest is copied into the environment's"
             + " repository with its signatures and attestations, deployed with the environment's strategy (a canary"
             + " is judged by its analysis template and rolled back automatically when it fails), recorded in the"
             + " ledger, and the environment's tag moved last.",
@@ -31,6 +32,11 @@ final class PromoteCommand extends EngineCommand {
             description = "Accept a tag: it is resolved to its digest once, up front, and that digest is promoted.")
     boolean resolveTag;
 
+    @Option(names = "--override-freeze", paramLabel = "REASON",
+            description = "Promote even though the environment is frozen or outside its promotion windows; the reason"
+                    + " is recorded in the ledger (the entry is marked forced). Other gates still apply.")
+    String overrideFreeze;
+
     @Mixin
     DecisionOptions decisions = new DecisionOptions();
 
@@ -45,6 +51,9 @@ final class PromoteCommand extends EngineCommand {
         PromotionRequest request = PromotionRequest.of(ref, environment, session.actor(), session.run());
         if (chosen != null) {
             request = request.withStrategy(chosen);
+        }
+        if (overrideFreeze != null) {
+            request = request.overridingFreeze(overrideFreeze);
         }
         if (resolveTag) {
             request = request.resolvingTag();

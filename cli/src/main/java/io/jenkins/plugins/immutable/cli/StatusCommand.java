@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.attest.AttestationVerifier;
 import io.jenkins.plugins.immutable.attest.ScanAttestation;
+import io.jenkins.plugins.immutable.config.GatesConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
+import io.jenkins.plugins.immutable.freeze.FreezeState;
+import io.jenkins.plugins.immutable.freeze.WindowState;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
@@ -15,6 +18,7 @@ import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +30,8 @@ import picocli.CommandLine.Parameters;
 /** {@code immutable status}: what is live in each environment, from the ledgers. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show what is live in each environment (or the named ones), from their ledgers in the"
-            + " registry: the digest, since when, who put it there, and any deployment under way.",
+            + " registry: the digest, since when, who put it there, any deployment under way, and whether promotions"
+            + " into it are open, frozen (by whom, since when, why) or outside its promotion windows (until when).",
             "SCAN is the newest verified scan attestation of the live digest (verified with the environment's"
             + " gates.attestedBy keys, else signing.trustedKeys): AT RISK when it fails the policy (a re-scan found"
             + " a new vulnerability), passed, or - when there is none or no key to verify it with."})
@@ -42,8 +47,9 @@ final class StatusCommand extends EngineCommand {
         Wiring w = session.wiring();
         List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
-        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "SCAN");
+        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "PROMOTIONS", "SCAN");
         List<String> atRisk = new ArrayList<>();
+        Instant now = Instant.now();
         for (String name : names) {
             LedgerLocation where = w.ledgerLocation(name);
             LedgerHistory history = w.ledger().read(where);
@@ -83,10 +89,20 @@ final class StatusCommand extends EngineCommand {
                         + " fails its policy in its newest scan (" + scan.get().finishedOn() + "): "
                         + scan.get().summary());
             }
+            FreezeState freeze = FreezeState.of(history);
+            n.set("freeze", FreezeCommand.json(freeze));
+            GatesConfig.WindowsConfig windows = w.environment(name).gates().windows();
+            WindowState window = windows == null ? null : windows.toWindows().at(now);
+            if (window != null) {
+                ObjectNode wn = n.putObject("window");
+                wn.put("open", window.open());
+                wn.put("why", window.why());
+                wn.put("nextOpen", window.nextOpen() == null ? null : window.nextOpen().toString());
+            }
             table.row(name, live.map(e -> e.digest().shortForm()).orElse("-"),
                     live.map(e -> e.time().toString()).orElse("-"), live.map(LedgerEntry::actor).orElse("-"),
                     history.entries().size(), deployment.map(d -> d.phase() + " " + d.strategy() + " of "
-                            + d.to().shortForm()).orElse("-"),
+                            + d.to().shortForm()).orElse("-"), promotions(freeze, window),
                     scan.map(r -> (r.passed() ? "passed " : "AT RISK ") + r.finishedOn()).orElse("-"));
         }
         session.output().result(json, table + (atRisk.isEmpty() ? "" : "\n" + String.join("\n", atRisk)));
@@ -116,5 +132,18 @@ final class StatusCommand extends EngineCommand {
                     new Object[] {image, e.getMessage()});
             return Optional.empty();
         }
+    }
+
+    /** {@code open}, {@code FROZEN by bob since ...: why}, {@code CLOSED until ...}. */
+    private static String promotions(FreezeState freeze, WindowState window) {
+        List<String> parts = new ArrayList<>();
+        if (freeze.frozen()) {
+            parts.add("FROZEN by " + freeze.by() + " since " + freeze.since() + ": " + freeze.reason());
+        }
+        if (window != null && !window.open()) {
+            parts.add("CLOSED (" + window.why() + ")" + (window.nextOpen() == null ? ""
+                    : " until " + window.nextOpen()));
+        }
+        return parts.isEmpty() ? "open" : String.join("; ", parts);
     }
 }

@@ -160,7 +160,32 @@ public final class PrometheusSource implements MetricSource {
     private TimeSeries queryRange(CanaryMetric metric, String role, String query, Instant start, Instant end) {
         String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
                 + "&start=" + seconds(start) + "&end=" + seconds(end) + "&step=" + seconds(step);
-        URI endpoint = URI.create(url.toString().replaceAll("/+$", "") + "/api/v1/query_range");
+        JsonNode body = api("/api/v1/query_range", form, "metric '" + metric.name() + "'", " for the " + role,
+                "fix the metric's query: " + query);
+        return series(body);
+    }
+
+    /** The value of an instant query at {@code time}: one per series it returns (none when there is no data). */
+    public List<Double> instant(String query, Instant time, String what) {
+        String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&time=" + seconds(time);
+        JsonNode body = api("/api/v1/query", form, what, "", "fix the query: " + query);
+        List<Double> values = new ArrayList<>();
+        for (JsonNode series : body.path("data").path("result")) {
+            values.add(parseValue(series.path("value").path(1).asText()));
+        }
+        if (!"vector".equals(body.path("data").path("resultType").asText("vector"))) {
+            throw EngineException.badInput("the query of " + what + " gives a " + body.path("data").path("resultType")
+                    .asText() + ", not an instant vector: " + query);
+        }
+        return values;
+    }
+
+    /**
+     * Sends a query to Prometheus' API and returns its successful answer. Unreachable, failing or not Prometheus: an
+     * OUTAGE; a query Prometheus refuses: BAD_INPUT saying {@code fix}.
+     */
+    private JsonNode api(String path, String form, String what, String forWhom, String fix) {
+        URI endpoint = URI.create(url.toString().replaceAll("/+$", "") + path);
         HttpProxy proxy = HttpProxy.forUri(proxies, endpoint).orElse(null);
         HttpRequest.Builder rb;
         if (proxy == null) {
@@ -188,8 +213,7 @@ public final class PrometheusSource implements MetricSource {
                 RequestLog.answered(request.method(), request.uri(), response.statusCode(), started, via);
                 if (proxy != null && HttpProxy.isRefusal(response.statusCode(), response.headers())) {
                     response.body().close();
-                    throw proxy.refused(endpoint, response.statusCode(), "query Prometheus for metric '"
-                            + metric.name() + "'");
+                    throw proxy.refused(endpoint, response.statusCode(), "query Prometheus for " + what);
                 }
                 try (java.io.InputStream in = response.body()) {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -197,7 +221,7 @@ public final class PrometheusSource implements MetricSource {
                 if (response.statusCode() >= 500 && attempt < 3) {
                     text = null;
                     RequestLog.retry(request.method(), request.uri(), "Prometheus answered HTTP "
-                            + response.statusCode() + " to the query of metric '" + metric.name() + "'",
+                            + response.statusCode() + " to the query of " + what,
                             Duration.ofMillis(200L * attempt), attempt + 1, 3);
                     Thread.sleep(200L * attempt);
                 }
@@ -205,8 +229,8 @@ public final class PrometheusSource implements MetricSource {
                 failure = e;
                 RequestLog.failed(request.method(), request.uri(), e, started, via);
                 if (attempt < 3) {
-                    RequestLog.retry(request.method(), request.uri(), "no answer from Prometheus to the query of"
-                            + " metric '" + metric.name() + "' (" + e.getClass().getSimpleName() + ")",
+                    RequestLog.retry(request.method(), request.uri(), "no answer from Prometheus to the query of "
+                            + what + " (" + e.getClass().getSimpleName() + ")",
                             Duration.ofMillis(200L * attempt), attempt + 1, 3);
                 }
                 sleepQuietly(200L * attempt);
@@ -235,12 +259,17 @@ public final class PrometheusSource implements MetricSource {
         if (!"success".equals(body.path("status").asText())) {
             String error = body.path("errorType").asText("") + ": " + body.path("error").asText(text);
             if (response.statusCode() == 400 || response.statusCode() == 422) {
-                throw EngineException.badInput("Prometheus refused the query of metric '" + metric.name() + "' for the "
-                        + role + " (" + error + "); fix the metric's query: " + query);
+                throw EngineException.badInput("Prometheus refused the query of " + what + forWhom + " (" + error
+                        + "); " + fix);
             }
-            throw EngineException.outage("Prometheus at " + url + " failed the query of metric '" + metric.name()
-                    + "' with HTTP " + response.statusCode() + " (" + error + ")", null);
+            throw EngineException.outage("Prometheus at " + url + " failed the query of " + what
+                    + " with HTTP " + response.statusCode() + " (" + error + ")", null);
         }
+        return body;
+    }
+
+
+    private static TimeSeries series(JsonNode body) {
         List<long[]> times = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         int total = 0;

@@ -35,6 +35,7 @@ import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRuntime;
 import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesServiceRouter;
 import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesTarget;
 import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
+import io.jenkins.plugins.immutable.freeze.Freezes;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
@@ -307,6 +308,11 @@ public final class Wiring implements AutoCloseable {
         return new LedgerLocation(env.repositoryRef(), env.name());
     }
 
+    /** Freezes and unfreezes the configured environments, in their ledgers; reports to the listener. */
+    public Freezes freezes() {
+        return new Freezes(ledger(), this::ledgerLocation, listener);
+    }
+
     /**
      * The environment as the promoter runs it: its repository, replicas, target, router, strategy and gates. Built
      * once per environment.
@@ -343,7 +349,10 @@ public final class Wiring implements AutoCloseable {
         List<VerificationKey> signedBy = gates.signedBy().isEmpty() ? List.of() : trustedKeys(gates.signedBy());
         List<VerificationKey> attestedBy = scanMaxAge == null && provenance == null ? List.of()
                 : signedBy.isEmpty() ? trustedKeys() : signedBy;
-        return new GatePolicy(signedBy, scanMaxAge, gates.fromPrevious(), gates.approval(), provenance, attestedBy);
+        return new GatePolicy(signedBy, scanMaxAge, gates.fromPrevious(), gates.approval(), provenance, attestedBy,
+                gates.windows() == null ? null : gates.windows().toWindows(), Durations.parse(gates.soak()),
+                gates.slo() == null ? null : gates.slo().toPolicy(new PrometheusSource(URI.create(gates.slo()
+                        .prometheus())).withProxies(proxies)));
     }
 
     /**

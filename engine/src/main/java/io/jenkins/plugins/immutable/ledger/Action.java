@@ -7,7 +7,11 @@ public enum Action {
     /** A digest was promoted into the environment (from the previous environment, or from a build). */
     PROMOTE("promote"),
     /** The environment was returned to a digest that was live before. */
-    ROLLBACK("rollback");
+    ROLLBACK("rollback"),
+    /** The environment was frozen: promotions into it are refused until it is unfrozen (rollbacks stay allowed). */
+    FREEZE("freeze"),
+    /** The environment's freeze was lifted. */
+    UNFREEZE("unfreeze");
 
     private final String label;
 
@@ -19,6 +23,14 @@ public enum Action {
         return label;
     }
 
+    /**
+     * True for the actions that deploy a digest (promote, rollback); their entries name one. Freeze and unfreeze
+     * entries name none: they change what the environment may do, not what runs in it.
+     */
+    public boolean changesDigest() {
+        return this == PROMOTE || this == ROLLBACK;
+    }
+
     public static Action ofLabel(String label) {
         for (Action a : values()) {
             if (a.label.equals(label)) {
@@ -26,7 +38,7 @@ public enum Action {
             }
         }
         throw EngineException.integrity("the ledger names an unknown action '" + label
-                + "'; expected promote or rollback. It was written by another tool or edited by hand");
+                + "'; expected promote, rollback, freeze or unfreeze. It was written by another tool or edited by hand");
     }
 
     @Override

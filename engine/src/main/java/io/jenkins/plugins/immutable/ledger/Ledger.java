@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -150,6 +151,17 @@ public final class Ledger {
     public LedgerEntry record(LedgerLocation where, Event event, ProgressListener listener) {
         LedgerHistory written = update(where, h -> LedgerFormat.append(h, event, clock.instant()), listener);
         return written.last().orElseThrow();
+    }
+
+    /**
+     * Appends an entry only when {@code condition} holds for the checked head (decided again from the new head when
+     * another writer got there first).
+     *
+     * @return the history as written, or as read when the condition did not hold (nothing was written)
+     */
+    public LedgerHistory recordIf(LedgerLocation where, Predicate<LedgerHistory> condition, Event event,
+            ProgressListener listener) {
+        return update(where, h -> condition.test(h) ? LedgerFormat.append(h, event, clock.instant()) : h, listener);
     }
 
     /**

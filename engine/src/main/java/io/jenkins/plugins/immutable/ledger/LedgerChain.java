@@ -66,7 +66,7 @@ public final class LedgerChain {
     }
 
     static String describe(LedgerEntry e) {
-        return "entry #" + e.sequence() + " (" + e.action() + " " + e.digest().shortForm() + " " + e.outcome()
-                + " at " + e.time() + ")";
+        return "entry #" + e.sequence() + " (" + e.action() + (e.digest() == null ? "" : " " + e.digest().shortForm()
+                + " " + e.outcome()) + " at " + e.time() + ")";
     }
 }

@@ -28,6 +28,7 @@ public record LedgerEntry(int sequence, Event event, Digest previousDigest, Inst
         return event.action();
     }
 
+    /** The digest deployed (or whose deployment failed); null for a freeze or an unfreeze. */
     public Digest digest() {
         return event.digest();
     }
@@ -52,8 +53,15 @@ public record LedgerEntry(int sequence, Event event, Digest previousDigest, Inst
         return event.forced();
     }
 
-    /** One line for logs: {@code #3 promote sha256:1234abcd5678 deployed by alice at 2026-...}. */
+    /**
+     * One line for logs: {@code #3 promote sha256:1234abcd5678 deployed by alice at 2026-...}, or
+     * {@code #4 freeze by bob at 2026-...: incident 42}.
+     */
     public String summary() {
+        if (!event.action().changesDigest()) {
+            return "#" + sequence + " " + event.action() + " by " + event.actor() + " at " + time + ": "
+                    + event.reason();
+        }
         return "#" + sequence + " " + event.action() + " " + event.digest().shortForm() + " " + event.outcome()
                 + " by " + event.actor() + " at " + time + (event.forced() ? " (forced: " + event.reason() + ")" : "");
     }

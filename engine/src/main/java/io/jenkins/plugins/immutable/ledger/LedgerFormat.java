@@ -34,7 +34,9 @@ import java.util.TreeMap;
  *               "time": "2026-11-02T10:15:30.123Z", "actor": "alice", "run": "https://ci/job/app/42/",
  *               "source": "staging", "strategy": "blue-green", "gates": ["signed: ..."], "deployment": "<id>",
  *               "previousDigest": "sha256:...", "previousLedger": "sha256:...", "previousHash": "sha256:...",
- *               "hash": "sha256:..."}],
+ *               "hash": "sha256:..."},
+ *              {"sequence": 2, "action": "freeze", "outcome": "recorded", "time": "...", "actor": "bob",
+ *               "reason": "incident 4711", ...}],
  *  "deployment": {"id": "...", "state": {...}, "updated": "..."}}
  * }</pre>
  */
@@ -43,8 +45,19 @@ public final class LedgerFormat {
     /** Artifact type of the ledger manifest and media type of its one layer. */
     public static final String MEDIA_TYPE = "application/vnd.jenkins.immutable-delivery.ledger.v1+json";
 
-    /** The only schema version this code reads and writes. */
+    /**
+     * The schema version of a ledger whose entries are all promotions and rollbacks: what every version of this code
+     * reads.
+     */
     public static final int SCHEMA_VERSION = 1;
+
+    /**
+     * The schema version of a ledger that also records freezes ({@code "action": "freeze"} or {@code "unfreeze"},
+     * without a digest, outcome {@code recorded}). Written only once a ledger holds such an entry, so that a reader
+     * too old to know them says "upgrade" instead of calling the ledger damaged; ledgers without freezes keep version
+     * 1 and stay readable by it.
+     */
+    public static final int SCHEMA_VERSION_FREEZES = 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -74,7 +87,8 @@ public final class LedgerFormat {
     /** The bytes of the ledger layer for {@code history}. */
     public static byte[] write(LedgerHistory history) {
         ObjectNode root = NODES.objectNode();
-        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("schemaVersion", history.entries().stream().allMatch(e -> e.action().changesDigest())
+                ? SCHEMA_VERSION : SCHEMA_VERSION_FREEZES);
         root.put("environment", history.environment());
         putIfSet(root, "previousVersion", history.previousVersion());
         ArrayNode entries = root.putArray("entries");
@@ -105,10 +119,10 @@ public final class LedgerFormat {
     public static LedgerHistory read(byte[] bytes, Digest version) {
         JsonNode root = parse(bytes);
         int schema = root.path("schemaVersion").asInt(-1);
-        if (schema != SCHEMA_VERSION) {
+        if (schema != SCHEMA_VERSION && schema != SCHEMA_VERSION_FREEZES) {
             throw EngineException.integrity("the ledger " + version + " has schemaVersion "
-                    + root.path("schemaVersion") + "; this version reads " + SCHEMA_VERSION
-                    + ". Upgrade the plugin or CLI if a newer one wrote it");
+                    + root.path("schemaVersion") + "; this version reads " + SCHEMA_VERSION + " and "
+                    + SCHEMA_VERSION_FREEZES + ". Upgrade the plugin or CLI if a newer one wrote it");
         }
         String environment = text(root, "environment", version, "the ledger");
         Digest previousVersion = digestOrNull(root, "previousVersion", version, "the ledger");
@@ -179,7 +193,7 @@ public final class LedgerFormat {
         ObjectNode n = NODES.objectNode();
         n.put("sequence", sequence);
         n.put("action", event.action().label());
-        n.put("digest", event.digest().toString());
+        putIfSet(n, "digest", event.digest());
         n.put("outcome", event.outcome().label());
         n.put("time", time.toString());
         n.put("actor", event.actor());
@@ -217,11 +231,13 @@ public final class LedgerFormat {
         String reason = textOrNull(n, "reason");
         Event event;
         try {
-            event = new Event(Action.ofLabel(text(n, "action", version, where)), digest(n, "digest", version, where),
+            Action action = Action.ofLabel(text(n, "action", version, where));
+            event = new Event(action, action.changesDigest() ? digest(n, "digest", version, where)
+                    : digestOrNull(n, "digest", version, where),
                     Outcome.ofLabel(text(n, "outcome", version, where)), text(n, "actor", version, where),
                     textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates, reason, forced,
                     textOrNull(n, "deployment"));
-        } catch (EngineException e) {
+        } catch (EngineException | IllegalArgumentException e) {
             throw malformed(version, where + " is invalid: " + e.getMessage());
         }
         return new LedgerEntry(seq.asInt(), event, digestOrNull(n, "previousDigest", version, where),

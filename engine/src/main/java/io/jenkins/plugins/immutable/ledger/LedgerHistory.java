@@ -55,12 +55,12 @@ public record LedgerHistory(String environment, List<LedgerEntry> entries, Deplo
 
     /** True when the digest was deployed here by a promotion that succeeded (what the next environment's gate asks). */
     public boolean deployed(Digest digest) {
-        return entries.stream().anyMatch(e -> e.digest().equals(digest) && e.outcome() == Outcome.DEPLOYED);
+        return entries.stream().anyMatch(e -> digest.equals(e.digest()) && e.outcome() == Outcome.DEPLOYED);
     }
 
     /** True when the digest was live here at some time (deployed or rolled back to). */
     public boolean wasLive(Digest digest) {
-        return entries.stream().anyMatch(e -> e.digest().equals(digest) && e.outcome().makesLive());
+        return entries.stream().anyMatch(e -> digest.equals(e.digest()) && e.outcome().makesLive());
     }
 
     /**
@@ -75,11 +75,28 @@ public record LedgerHistory(String environment, List<LedgerEntry> entries, Deplo
             if (e.action() == Action.ROLLBACK && e.outcome().makesLive() && e.previousDigest() != null) {
                 bad.add(e.previousDigest());
             }
-            if (e.outcome() == Outcome.FAILED) {
+            if (e.outcome() == Outcome.FAILED || !e.action().changesDigest()) {
                 continue;
             }
             if (!bad.contains(e.digest()) && !live.map(e.digest()::equals).orElse(false)) {
                 return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The freeze in force: the newest {@link Action#FREEZE} entry when no {@link Action#UNFREEZE} came after it;
+     * empty when the environment is not frozen.
+     */
+    public Optional<LedgerEntry> activeFreeze() {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Action a = entries.get(i).action();
+            if (a == Action.FREEZE) {
+                return Optional.of(entries.get(i));
+            }
+            if (a == Action.UNFREEZE) {
+                return Optional.empty();
             }
         }
         return Optional.empty();

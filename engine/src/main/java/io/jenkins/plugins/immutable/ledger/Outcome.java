@@ -9,7 +9,9 @@ public enum Outcome {
     /** The environment was rolled back to the digest, which is live again. */
     ROLLED_BACK("rolled-back"),
     /** Deploying the digest failed; the digest that was live before it still is (the strategy restored it). */
-    FAILED("failed");
+    FAILED("failed"),
+    /** A freeze or unfreeze was recorded; nothing was deployed, the live digest is unchanged. */
+    RECORDED("recorded");
 
     private final String label;
 
@@ -24,7 +26,7 @@ public enum Outcome {
 
     /** True when, after this outcome, the entry's digest is the live one. */
     public boolean makesLive() {
-        return this != FAILED;
+        return this == DEPLOYED || this == ROLLED_BACK;
     }
 
     public static Outcome ofLabel(String label) {
@@ -34,7 +36,7 @@ public enum Outcome {
             }
         }
         throw EngineException.integrity("the ledger names an unknown outcome '" + label
-                + "'; expected deployed, rolled-back or failed. It was written by another tool or edited by hand");
+                + "'; expected deployed, rolled-back, failed or recorded. It was written by another tool or edited by hand");
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class PreviousEnvironmentGate implements Gate {
     private static LedgerEntry latestWordOn(List<LedgerEntry> entries, Digest digest) {
         for (int i = entries.size() - 1; i >= 0; i--) {
             LedgerEntry e = entries.get(i);
-            if (e.digest().equals(digest)) {
+            if (digest.equals(e.digest())) {
                 return e;
             }
             if (e.action() == Action.ROLLBACK && e.outcome().makesLive() && digest.equals(e.previousDigest())) {

@@ -99,7 +99,7 @@ public final class Promoter {
 
         GateContext context = new GateContext(Action.PROMOTE, image, env, previous, history, previousHistory,
                 request.actor(), listener);
-        List<GateResult> results = runGates(env, context, null);
+        List<GateResult> results = runGates(env, context, null, request.overrideFreeze());
 
         ImageReference target = env.repository().digest(digest);
         if (!image.repository().equals(env.repository())) {
@@ -114,7 +114,9 @@ public final class Promoter {
         Event event = Event.promotion(digest, deployed ? Outcome.DEPLOYED : Outcome.FAILED, request.actor())
                 .withRun(request.run()).withSource(image.toString()).withStrategy(strategy.name())
                 .withGates(lines(results)).withDeployment(state.id());
-        if (!deployed) {
+        if (results.stream().anyMatch(FreezeGate::overridden)) {
+            event = event.forced(request.overrideFreeze());
+        } else if (!deployed) {
             event = event.withReason(state.message());
         }
         LedgerEntry entry = ledger.record(env.location(), event, listener);
@@ -173,7 +175,7 @@ public final class Promoter {
         }
         GateContext context = new GateContext(Action.ROLLBACK, image, env, null, history, null, request.actor(),
                 listener);
-        List<GateResult> results = runGates(env, context, request.forceReason());
+        List<GateResult> results = runGates(env, context, request.forceReason(), null);
 
         DeploymentStrategy strategy = request.strategy() != null ? request.strategy() : env.strategy();
         Deployer deployer = deployer(env, request.run() != null ? request.run() : request.actor());
@@ -330,10 +332,27 @@ public final class Promoter {
 
     /** The gates an environment applies to a promotion or rollback, in the order they run (approval last). */
     public List<Gate> gates(Environment env, Action action) {
+        return gates(env, action, null);
+    }
+
+    /**
+     * The gates an environment applies to a promotion or rollback, in the order they run (approval last); a promotion
+     * meets the freeze gate first, which {@code overrideFreeze} (a reason, or null) overrides.
+     */
+    public List<Gate> gates(Environment env, Action action, String overrideFreeze) {
         GatePolicy p = env.gates();
         List<Gate> gates = new ArrayList<>();
+        if (action == Action.PROMOTE) {
+            gates.add(new FreezeGate(p.windows(), clock, overrideFreeze));
+        }
         if (action == Action.PROMOTE && p.fromPrevious()) {
             gates.add(new PreviousEnvironmentGate());
+        }
+        if (action == Action.PROMOTE && p.soak() != null) {
+            gates.add(new SoakGate(p.soak(), clock));
+        }
+        if (action == Action.PROMOTE && p.slo() != null) {
+            gates.add(new SloGate(p.slo(), clock));
         }
         if (!p.signedBy().isEmpty()) {
             gates.add(new SignatureGate(new SignatureVerifier(registry), p.signedBy()));
@@ -351,9 +370,10 @@ public final class Promoter {
      * Runs the environment's gates, then (if it requires one) the approval. Throws {@link PromotionRefusedException}
      * listing every refusal, unless {@code forceReason} overrides them (approval is never overridden).
      */
-    private List<GateResult> runGates(Environment env, GateContext context, String forceReason) {
+    private List<GateResult> runGates(Environment env, GateContext context, String forceReason,
+            String overrideFreeze) {
         List<GateResult> results = new ArrayList<>();
-        for (Gate gate : gates(env, context.action())) {
+        for (Gate gate : gates(env, context.action(), overrideFreeze)) {
             GateResult r = gate.check(context);
             listener.line("gate " + r);
             LOGGER.log(r.passed() ? Level.INFO : Level.WARNING, "{0} of {1}@{2}, environment {3}: gate {4}",
@@ -491,7 +511,7 @@ public final class Promoter {
         List<LedgerEntry> entries = history.entries();
         for (int i = entries.size() - 1; i >= 0 && recent.size() < 5; i--) {
             LedgerEntry e = entries.get(i);
-            if (e.outcome().makesLive() && !recent.contains(e.digest().shortForm())) {
+            if (e.outcome().makesLive() && !recent.contains(e.digest().shortForm())) { // makesLive: it names a digest
                 recent.add(e.digest().shortForm());
             }
         }

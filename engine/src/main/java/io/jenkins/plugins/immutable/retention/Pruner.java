@@ -250,6 +250,9 @@ public final class Pruner {
             }
             List<LedgerEntry> entries = history.entries();
             for (LedgerEntry entry : entries) {
+                if (!entry.action().changesDigest()) {
+                    continue; // a freeze or unfreeze names no digest; what was live then is kept by the others
+                }
                 String mention = "last named by " + env + " entry #" + entry.sequence() + " (" + entry.action() + " "
                         + entry.outcome().label() + ", " + entry.time() + ")";
                 namedBy.put(entry.digest(), mention);

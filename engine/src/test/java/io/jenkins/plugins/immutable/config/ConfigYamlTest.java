@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.config;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -159,6 +160,77 @@ public class ConfigYamlTest {
         assertTrue(e.getMessage(), e.getMessage().contains("analysisTemplates[0].interval: analysis template"
                 + " 'default' judges the last 20s of each step"));
         assertEquals(Duration.ofSeconds(60), Durations.parse(new StrategyConfig.Canary(null, null, null, null).pause()));
+    }
+
+    @Test
+    public void windowsAndSoakAreReadCheckedAndWrittenBack() {
+        String yaml = """
+                environments:
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    gates:
+                      soak: 30m
+                      windows:
+                        timeZone: Europe/Berlin
+                        allow: ["Mon-Fri 09:00-17:00"]
+                        deny: ["Fri 15:00-24:00"]
+                """;
+        DeliveryConfig c = ConfigYaml.parse(yaml, "immutable.yaml");
+        GatesConfig gates = c.environment("prod").gates();
+        assertEquals("30m", gates.soak());
+        assertEquals(new GatesConfig.WindowsConfig("Europe/Berlin", List.of("Mon-Fri 09:00-17:00"),
+                List.of("Fri 15:00-24:00")), gates.windows());
+        assertEquals("allow Mon-Fri 09:00-17:00; deny Fri 15:00-24:00 (Europe/Berlin)",
+                gates.windows().toWindows().toString());
+        assertEquals(c, ConfigYaml.parse(ConfigYaml.write(c), "written.yaml"));
+        assertNull("an environment without them has neither", ConfigYaml.parse(yaml.replace(
+                "    gates:\n      soak: 30m\n", "    gates:\n"), "x.yaml").environment("prod").gates().soak());
+
+        EngineException zone = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("Europe/Berlin", "Europe/Atlantis"), "immutable.yaml"));
+        assertTrue(zone.getMessage(), zone.getMessage().startsWith("immutable.yaml:8:"));
+        assertTrue(zone.getMessage(), zone.getMessage().contains("environments[0].gates.windows.timeZone:"
+                + " 'Europe/Atlantis' is not a time zone"));
+        EngineException deny = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("Fri 15:00-24:00", "Friday afternoon"), "immutable.yaml"));
+        assertTrue(deny.getMessage(), deny.getMessage().startsWith("immutable.yaml:10:"));
+        assertTrue(deny.getMessage(), deny.getMessage().contains("windows.deny[0]: 'Friday afternoon' is not a"
+                + " window"));
+        EngineException soak = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("soak: 30m", "soak: a while"), "immutable.yaml"));
+        assertTrue(soak.getMessage(), soak.getMessage().startsWith("immutable.yaml:6:"));
+        assertTrue(soak.getMessage(), soak.getMessage().contains("environments[0].gates.soak: 'a while' is not a"
+                + " duration"));
+        EngineException empty = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("allow: [\"Mon-Fri 09:00-17:00\"]", "allow: []").replace(
+                        "deny: [\"Fri 15:00-24:00\"]", "deny: []"), "immutable.yaml"));
+        assertTrue(empty.getMessage(), empty.getMessage().contains("need at least one allow or deny window"));
+    }
+
+    @Test
+    public void theErrorBudgetGateIsReadWithDefaultsAndItsQueryMustNameWindowAndScope() {
+        String yaml = """
+                environments:
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    gates:
+                      slo:
+                        prometheus: http://127.0.0.1:5107
+                        errorRatio: 'sum(rate(x{${scope},code="5xx"}[${window}])) / sum(rate(x{${scope}}[${window}]))'
+                """;
+        GatesConfig.SloConfig slo = ConfigYaml.parse(yaml, "immutable.yaml").environment("prod").gates().slo();
+        assertEquals(99.9, slo.objective(), 0);
+        assertEquals(java.util.Map.of("1h", 14.4, "5m", 14.4), slo.burnRates());
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(
+                yaml.replace("[${window}]", "[5m]"), "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:8:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[0].gates.slo.errorRatio: the error-ratio"
+                + " query needs ${window}"));
+        EngineException rates = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml.replace(
+                "        errorRatio", "        burnRates: { 1h: 0 }\n        errorRatio"), "immutable.yaml"));
+        assertTrue(rates.getMessage(), rates.getMessage().contains("gates.slo.burnRates: burn rate '1h: 0.0'"));
     }
 
     @Test

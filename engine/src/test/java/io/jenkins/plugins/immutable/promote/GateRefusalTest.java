@@ -129,8 +129,8 @@ public class GateRefusalTest {
         assertEquals(1, asked.size());
         assertEquals("Promote " + images.ci + "@" + images.v2.shortForm() + " to " + env.name() + "?",
                 asked.get(0).question());
-        assertEquals("the approver sees what the other gates found", List.of(PreviousEnvironmentGate.NAME,
-                SignatureGate.NAME, ScanGate.NAME, ProvenanceGate.NAME),
+        assertEquals("the approver sees what the other gates found", List.of(FreezeGate.NAME,
+                PreviousEnvironmentGate.NAME, SignatureGate.NAME, ScanGate.NAME, ProvenanceGate.NAME),
                 asked.get(0).gates().stream().map(GateResult::gate).toList());
     }
 

@@ -90,12 +90,13 @@ public class PromotionTest {
         assertEquals(PromotionResult.Status.PROMOTED, toProd.status());
         assertEquals(prod.repository().digest(v2), toProd.image());
         List<String> gates = ledger(prod).entries().get(0).event().gates();
-        assertEquals(5, gates.size());
-        assertTrue(gates.get(0), gates.get(0).startsWith("previous-environment: passed, deployed in " + test.name()));
-        assertTrue(gates.get(1), gates.get(1).startsWith("signed: passed, signed by "));
-        assertTrue(gates.get(2), gates.get(2).startsWith("scanned: passed, scan of "));
-        assertTrue(gates.get(3), gates.get(3).startsWith("provenance: passed, built by https://ci.example/job/app/"));
-        assertEquals("approval: passed, approved by lead: go", gates.get(4));
+        assertEquals(6, gates.size());
+        assertEquals("freeze: passed, " + prod.name() + " is not frozen", gates.get(0));
+        assertTrue(gates.get(1), gates.get(1).startsWith("previous-environment: passed, deployed in " + test.name()));
+        assertTrue(gates.get(2), gates.get(2).startsWith("signed: passed, signed by "));
+        assertTrue(gates.get(3), gates.get(3).startsWith("scanned: passed, scan of "));
+        assertTrue(gates.get(4), gates.get(4).startsWith("provenance: passed, built by https://ci.example/job/app/"));
+        assertEquals("approval: passed, approved by lead: go", gates.get(5));
         assertEquals(1, asked.size());
         assertEquals(prod.name(), asked.get(0).environment());
 

@@ -129,6 +129,8 @@ public class PrunerTest {
         Ledger now = ledger(Duration.ZERO);
         deploy(now, prod, push(repo, "v7", Instant.now(), "build-7"));
         rollBack(now, prod, images.get("v6"));
+        // freezes name no digest: retention passes over them
+        now.record(prod, Event.freeze("oncall", "incident 4711"), ProgressListener.NONE);
         push(repo, "fresh", Instant.now().minus(Duration.ofDays(1)), "build-fresh");
         push(repo, "stale", longAgo, "build-stale");
         push(repo, "undated", null, "build-undated");

@@ -331,13 +331,14 @@ public final class EnvironmentsAction implements Action {
             return e.action().name();
         }
 
+        /** The digest deployed; null for a freeze or an unfreeze, which name none. */
         @Exported
         public String getDigest() {
-            return e.digest().toString();
+            return e.digest() == null ? null : e.digest().toString();
         }
 
         public String getShortDigest() {
-            return e.digest().shortForm();
+            return e.digest() == null ? "" : e.digest().shortForm();
         }
 
         @Exported

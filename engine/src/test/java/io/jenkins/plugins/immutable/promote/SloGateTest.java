@@ -1,0 +1,187 @@
+package io.jenkins.plugins.immutable.promote;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.PrometheusSource;
+import io.jenkins.plugins.immutable.deploy.BlueGreen;
+import io.jenkins.plugins.immutable.deploy.HealthCheck;
+import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
+import io.jenkins.plugins.immutable.deploy.docker.DockerHostTarget;
+import io.jenkins.plugins.immutable.deploy.haproxy.HAProxyRuntime;
+import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.Ledger;
+import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.testing.LoadLoop;
+import io.jenkins.plugins.immutable.testing.Stack;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The error-budget gate against the stack's Prometheus, which scrapes the stack's HAProxy every second: test2's
+ * backend is routed to a service that answers every other request with a 500, test3's to one that always answers
+ * 200, both under load, and the gate reads their real error ratios over two windows.
+ */
+public class SloGateTest {
+
+    private static final String FAILING = "test2";
+    private static final String HEALTHY = "test3";
+    private static final String ERROR_RATIO = "sum(rate(haproxy_backend_http_responses_total{${scope},code=\"5xx\"}"
+            + "[${window}])) / sum(rate(haproxy_backend_http_responses_total{${scope}}[${window}]))";
+
+    private static HttpServer failing;
+    private static HttpServer healthy;
+    private static final HAProxyRuntime HAPROXY = new HAProxyRuntime(Stack.haproxySocket());
+
+    @BeforeClass
+    public static void routeAndLoad() throws Exception {
+        failing = server(2);
+        healthy = server(0);
+        route(FAILING, failing.getAddress().getPort());
+        route(HEALTHY, healthy.getAddress().getPort());
+        Thread.sleep(2500); // HAProxy's health check (every second, rise 1) marks the slots up
+        try (LoadLoop a = LoadLoop.start(port(FAILING), "/app", 2);
+                LoadLoop b = LoadLoop.start(port(HEALTHY), "/app", 2)) {
+            Thread.sleep(25_000); // more than the longest window below, at one scrape a second
+        }
+    }
+
+    @AfterClass
+    public static void unroute() {
+        for (String backend : List.of(FAILING, HEALTHY)) {
+            HAPROXY.change("set server " + backend + "/blue1 state maint");
+        }
+        failing.stop(0);
+        healthy.stop(0);
+    }
+
+    /** {@code /} answers 200 (HAProxy's health check); {@code /app} a 500 for every {@code failEvery}-th request. */
+    private static HttpServer server(int failEvery) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        AtomicInteger count = new AtomicInteger();
+        server.createContext("/", exchange -> {
+            boolean fail = exchange.getRequestURI().getPath().equals("/app") && failEvery > 0
+                    && count.incrementAndGet() % failEvery == 0;
+            byte[] body = (fail ? "failed\n" : "ok\n").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(fail ? 500 : 200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** Sends the backend's traffic to one slot at the port; every other slot stays out of rotation. */
+    private static void route(String backend, int port) {
+        for (Map<String, String> s : HAPROXY.serversState(backend)) {
+            String name = s.get("srv_name");
+            if (name != null && !name.equals("blue1")) {
+                HAPROXY.change("set server " + backend + "/" + name + " state maint");
+            }
+        }
+        HAPROXY.change("set server " + backend + "/blue1 addr 127.0.0.1 port " + port);
+        HAPROXY.change("set server " + backend + "/blue1 state ready");
+        HAPROXY.change("set weight " + backend + "/blue1 100");
+    }
+
+    private static int port(String frontend) {
+        String address = Stack.haproxyFrontend(frontend);
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    private static SloPolicy policy(String prometheus, double threshold) {
+        return new SloPolicy(new PrometheusSource(URI.create(prometheus)), ERROR_RATIO, 0.99,
+                List.of(new SloPolicy.BurnWindow(Duration.ofSeconds(5), threshold),
+                        new SloPolicy.BurnWindow(Duration.ofSeconds(20), threshold)));
+    }
+
+    /** Environments named after the stack's backends; nothing is deployed, the gates refuse first or are read alone. */
+    private static Environment environment(String name, GatePolicy gates) {
+        return new Environment(name, new Repository(Stack.registry(), Stack.uniqueRepository("slo-" + name)), 1,
+                new DockerHostTarget(DockerClients.connect(Stack.dockerHost()), "127.0.0.1", 1, 2,
+                        HealthCheck.DEFAULT), null, new BlueGreen(Duration.ZERO), gates);
+    }
+
+    private static GateResult check(SloPolicy policy, Environment previous, Environment target) {
+        Ledger ledger = new Ledger(RegistryClient.builder().build());
+        GateContext c = new GateContext(io.jenkins.plugins.immutable.ledger.Action.PROMOTE,
+                target.repository().digest(Digest.sha256(new byte[] {1})), target, previous,
+                ledger.read(target.location()), previous == null ? null : ledger.read(previous.location()), "alice",
+                null);
+        return new SloGate(policy, Clock.systemUTC()).check(c);
+    }
+
+    @Test
+    public void aTargetBurningItsBudgetInEveryWindowIsRefusedWithTheNumbers() {
+        Environment upstream = environment(HEALTHY, GatePolicy.ORDER_ONLY);
+        Environment target = environment(FAILING, GatePolicy.ORDER_ONLY);
+        GateResult r = check(policy(Stack.prometheus(), 10), upstream, target);
+        assertEquals(r.toString(), false, r.passed());
+        // every other request fails: an error ratio near 50%, a burn rate near 50 against a 1% budget
+        assertTrue(r.message(), r.message().matches("burning its error budget too fast for a promotion, SLO 99%: "
+                + FAILING + " \\(20s: error ratio (4\\d|5\\d)(\\.\\d+)?%, burn rate \\d+(\\.\\d+)? >= 10; 5s: error ratio"
+                + " (4\\d|5\\d)(\\.\\d+)?%, burn rate \\d+(\\.\\d+)? >= 10\\)\\. Every window is at or over its"
+                + " threshold: wait until the short window recovers, or find out why it fails"));
+        assertTrue("the healthy upstream is not named", !r.message().contains(HEALTHY + " ("));
+    }
+
+    @Test
+    public void budgetsThatHoldPassShowingTheNumbersOfBothEnvironments() {
+        GateResult r = check(policy(Stack.prometheus(), 60), environment(HEALTHY, GatePolicy.ORDER_ONLY),
+                environment(FAILING, GatePolicy.ORDER_ONLY));
+        assertTrue(r.toString(), r.passed());
+        assertTrue(r.message(), r.message().matches("error budgets hold, SLO 99%: " + HEALTHY + " \\(20s: error ratio"
+                + " 0%, burn rate 0 < 60; 5s: error ratio 0%, burn rate 0 < 60\\); " + FAILING + " \\(20s: error"
+                + " ratio .*< 60; 5s: .*< 60\\)"));
+    }
+
+    @Test
+    public void aPromotionIntoTheBurningEnvironmentIsRefusedAndAPrometheusOutageIsAnOutage() {
+        RegistryClient client = RegistryClient.builder().build();
+        Environment upstream = environment(HEALTHY, GatePolicy.ORDER_ONLY);
+        Environment target = environment(FAILING, new GatePolicy(List.of(), null, false, false, null, List.of())
+                .withSlo(policy(Stack.prometheus(), 10)));
+        Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(upstream, target)).build();
+        Digest digest = Digest.sha256("not pushed: refused before it is read".getBytes(StandardCharsets.UTF_8));
+        PromotionRefusedException e = assertThrows(PromotionRefusedException.class, () -> promoter.promote(
+                PromotionRequest.of(upstream.repository().digest(digest), FAILING, "alice", null)));
+        assertEquals(EngineException.Kind.REFUSED, e.kind());
+        assertEquals(List.of(SloGate.NAME), e.refusals().stream().map(GateResult::gate).toList());
+        assertTrue(e.getMessage(), e.getMessage().contains("burn rate"));
+
+        int dead = freePort();
+        Environment unreachable = environment(FAILING, GatePolicy.ORDER_ONLY.withSlo(policy("http://127.0.0.1:" + dead,
+                10)));
+        Promoter blind = Promoter.builder(client, new Ledger(client), PromotionOrder.of(unreachable)).build();
+        EngineException outage = assertThrows(EngineException.class, () -> blind.promote(
+                PromotionRequest.of(upstream.repository().digest(digest), FAILING, "alice", null)));
+        assertEquals(outage.getMessage(), EngineException.Kind.OUTAGE, outage.kind());
+        assertTrue(outage.getMessage(), outage.getMessage().startsWith("cannot reach Prometheus at http://127.0.0.1:"
+                + dead));
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
