@@ -22,9 +22,10 @@ import java.util.List;
  * @param target    the digest to roll back to ({@link Action#ROLLBACK}); null = the previous known-good one
  * @param force     the reason a rollback overrides refusing gates, or null
  * @param approvers who may approve (user ids or groups, comma-separated); null = anyone who may build the job
+ * @param overrideFreeze the reason a promotion goes into a frozen environment or outside its windows, or null
  */
 record Operation(Action action, String image, String environment, StrategyConfig strategy, boolean resolveTag,
-        String target, String force, String approvers) implements Serializable {
+        String target, String force, String approvers, String overrideFreeze) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,7 +54,8 @@ record Operation(Action action, String image, String environment, StrategyConfig
             return promoter.rollback(force == null ? request : request.forced(force));
         }
         PromotionRequest request = PromotionRequest.of(ImageReference.parse(image), environment, actor, run);
-        return promoter.promote(resolveTag ? request.resolvingTag() : request);
+        request = resolveTag ? request.resolvingTag() : request;
+        return promoter.promote(overrideFreeze == null ? request : request.overridingFreeze(overrideFreeze));
     }
 
     /** One line for the log and the step's status. */

@@ -8,11 +8,13 @@ import hudson.model.Run;
 import hudson.util.FormValidation;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.config.DeliveryPermissions;
 import io.jenkins.plugins.immutable.config.Strategy;
 import io.jenkins.plugins.immutable.config.StrategyConfig;
 import io.jenkins.plugins.immutable.ledger.Action;
 import java.util.Map;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -40,6 +42,7 @@ public final class PromoteImageStep extends Step {
     private Strategy strategy;
     private boolean resolveTag;
     private String approvers;
+    private String overrideFreeze;
 
     @DataBoundConstructor
     public PromoteImageStep(String image, String to) {
@@ -85,13 +88,31 @@ public final class PromoteImageStep extends Step {
         this.approvers = BakeImageStep.blank(approvers);
     }
 
+    /** A reason to promote into a frozen environment or outside its windows; needs the OverrideFreeze permission. */
+    public String getOverrideFreeze() {
+        return overrideFreeze;
+    }
+
+    @DataBoundSetter
+    public void setOverrideFreeze(String overrideFreeze) {
+        this.overrideFreeze = BakeImageStep.blank(overrideFreeze);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         if (image == null || image.isBlank() || to == null || to.isBlank()) {
             throw new AbortException(Messages.PromoteImageStep_Required());
         }
+        if (overrideFreeze != null) {
+            Run<?, ?> run = context.get(Run.class);
+            if (!run.getParent().hasPermission2(Jenkins.getAuthentication2(), DeliveryPermissions.OVERRIDE_FREEZE)) {
+                throw new AbortException(Messages.PromoteImageStep_OverrideNotPermitted(
+                        Jenkins.getAuthentication2().getName(), DeliveryPermissions.OVERRIDE_FREEZE.group.title,
+                        DeliveryPermissions.OVERRIDE_FREEZE.name));
+            }
+        }
         return new PromotionExecution(context, new Operation(Action.PROMOTE, image.strip(), to.strip(),
-                config(strategy), resolveTag, null, null, approvers));
+                config(strategy), resolveTag, null, null, approvers, overrideFreeze));
     }
 
     /** The strategy argument as the engine's record; a wrong value fails the step saying which. */
