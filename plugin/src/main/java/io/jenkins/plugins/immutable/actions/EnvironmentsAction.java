@@ -8,7 +8,9 @@ import hudson.model.Job;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.DeliveryPermissions;
 import io.jenkins.plugins.immutable.config.EnvironmentConfig;
+import io.jenkins.plugins.immutable.config.GatesConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.JenkinsProxy;
@@ -16,20 +18,25 @@ import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.Drift;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
+import io.jenkins.plugins.immutable.freeze.FreezeState;
+import io.jenkins.plugins.immutable.freeze.WindowState;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import jenkins.model.Jenkins;
 import jenkins.model.TransientActionFactory;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.verb.POST;
@@ -202,14 +209,54 @@ public final class EnvironmentsAction implements Action {
             for (int i = all.size() - 1; i >= 0 && entries.size() < HISTORY; i--) {
                 entries.add(new EntryRow(all.get(i)));
             }
+            FreezeState freeze = FreezeState.of(history);
+            GatesConfig.WindowsConfig windows = e.gates().windows();
+            WindowState window = windows == null ? null : windows.toWindows().at(Instant.now());
+            String promotions = freeze.frozen() ? freeze.describe()
+                    : window != null && !window.open() ? window.why() : null;
             return new EnvironmentRow(e.name(), where.repository().toString(),
                     live.map(x -> x.digest().toString()).orElse(null),
                     live.map(x -> where.repository().digest(x.digest()).toString()).orElse(null),
                     live.map(x -> x.time().toString()).orElse(null), live.map(LedgerEntry::actor).orElse(null),
-                    all.size(), deployment, entries, null, null);
+                    all.size(), deployment, entries, null, null).closed(freeze.frozen(), promotions);
         } catch (EngineException x) {
             return EnvironmentRow.problem(e.name(), where.repository().toString(), x.getMessage());
         }
+    }
+
+    /**
+     * Freezes (or, with {@code unfreeze=true}, unfreezes) an environment with a reason, recorded in its ledger as this
+     * user; needs the Freeze permission on the job.
+     */
+    @POST
+    public HttpResponse doFreeze(@QueryParameter String environment, @QueryParameter String reason,
+            @QueryParameter boolean unfreeze) {
+        job.checkPermission(DeliveryPermissions.FREEZE);
+        DeliveryConfig config;
+        try {
+            config = ImmutableDeliveryConfiguration.get().toDeliveryConfig();
+            config.environment(environment);
+        } catch (EngineException e) {
+            return HttpResponses.errorWithoutStack(400, e.getMessage());
+        }
+        String actor = Jenkins.getAuthentication2().getName();
+        try (Wiring w = wiring(config)) {
+            if (unfreeze) {
+                w.freezes().unfreeze(environment, actor, null, reason);
+            } else {
+                w.freezes().freeze(environment, actor, null, reason);
+            }
+        } catch (EngineException e) {
+            return HttpResponses.errorWithoutStack(e.kind() == EngineException.Kind.BAD_INPUT ? 400 : 503,
+                    e.getMessage());
+        }
+        EnvironmentSnapshots.refresh(job.getFullName());
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Whether the user may freeze and unfreeze environments here (the page shows the forms only then). */
+    public boolean isFreezeAllowed() {
+        return job.hasPermission(DeliveryPermissions.FREEZE);
     }
 
     /** One environment on the page and in the REST API. */
@@ -249,7 +296,28 @@ public final class EnvironmentsAction implements Action {
 
         EnvironmentRow withDrift(DriftRow d) {
             return new EnvironmentRow(name, repository, live, liveReference, since, by, entries, deployment, history,
-                    problem, d);
+                    problem, d).closed(frozen, promotionsClosed);
+        }
+
+        private boolean frozen;
+        private String promotionsClosed;
+
+        EnvironmentRow closed(boolean isFrozen, String why) {
+            this.frozen = isFrozen;
+            this.promotionsClosed = why;
+            return this;
+        }
+
+        /** True while a freeze is in force. */
+        @Exported
+        public boolean isFrozen() {
+            return frozen;
+        }
+
+        /** Why promotions into it are refused now (the freeze, or the window and when it opens); null when open. */
+        @Exported
+        public String getPromotionsClosed() {
+            return promotionsClosed;
         }
 
         @Exported
