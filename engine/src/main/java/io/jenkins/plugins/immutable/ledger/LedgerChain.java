@@ -65,6 +65,37 @@ public final class LedgerChain {
         return problems;
     }
 
+    /**
+     * What is wrong with {@code after} as the version written over {@code before} (which it names as the one it
+     * replaced), or null: a write adds at most one entry and keeps every earlier one (the hash of the last kept entry
+     * stands for all before it), an added entry names {@code before} as the version it was appended to, and a write
+     * that adds an entry leaves the deployment record as it was (the journal's writes change only the record).
+     */
+    static String linkProblem(LedgerHistory before, LedgerHistory after) {
+        List<LedgerEntry> old = before.entries();
+        List<LedgerEntry> entries = after.entries();
+        int added = entries.size() - old.size();
+        if (added < 0 || added > 1) {
+            return "version " + after.version() + " has " + entries.size() + " entries and the version it replaced, "
+                    + before.version() + ", " + old.size() + ": a write adds at most one, so entries were removed"
+                    + " or forged";
+        }
+        if (!old.isEmpty() && !old.get(old.size() - 1).hash().equals(entries.get(old.size() - 1).hash())) {
+            return "entry #" + old.size() + " of version " + after.version() + " differs from the one in the version"
+                    + " it replaced, " + before.version() + ": the history was rewritten";
+        }
+        if (added == 1 && !before.version().equals(entries.get(entries.size() - 1).previousLedger())) {
+            return "the last entry of version " + after.version() + " names " + entries.get(entries.size() - 1)
+                    .previousLedger() + " as the version it was appended to, but the version it replaced is "
+                    + before.version();
+        }
+        if (added == 1 && !Objects.equals(before.deployment(), after.deployment())) {
+            return "version " + after.version() + " adds an entry and also changes the deployment record: a write"
+                    + " does one or the other, so the record was forged";
+        }
+        return null;
+    }
+
     static String describe(LedgerEntry e) {
         return "entry #" + e.sequence() + " (" + e.action() + " " + e.digest().shortForm() + " " + e.outcome()
                 + " at " + e.time() + ")";
