@@ -184,6 +184,31 @@ public final class Deployer {
         });
     }
 
+    /** The process id and host at the end of an owner ({@link Builder#owner}): {@code ... (pid 42 on ci-7)}. */
+    private static final java.util.regex.Pattern OWNER_PROCESS =
+            java.util.regex.Pattern.compile("pid (\\d+) on ([^()]+?)\\)?$");
+
+    /**
+     * The process that owns {@code state} when it is still alive on this host: a resume must not drive a deployment
+     * another process is driving. Empty when the owner is this process, runs on another host (it cannot be asked),
+     * or is gone; a process that started after the deployment was last saved is another one that reused the id.
+     */
+    public static Optional<String> liveOwner(DeploymentState state) {
+        java.util.regex.Matcher m = OWNER_PROCESS.matcher(state.owner() == null ? "" : state.owner());
+        if (!m.find() || !m.group(2).trim().equals(Builder.host())) {
+            return Optional.empty();
+        }
+        long pid = Long.parseLong(m.group(1));
+        if (pid == ProcessHandle.current().pid()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().startInstant().map(started -> !started.isAfter(state.updated()))
+                        .orElse(true))
+                .map(p -> "pid " + pid + " on " + m.group(2).trim() + p.info().command().map(c -> " (" + c + ")")
+                        .orElse(""));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     private DeploymentState run(DeploymentState state, boolean releaseNow) {
@@ -481,13 +506,15 @@ public final class Deployer {
         }
 
         private static String defaultOwner() {
-            String host;
+            return "pid " + ProcessHandle.current().pid() + " on " + host();
+        }
+
+        static String host() {
             try {
-                host = InetAddress.getLocalHost().getHostName();
+                return InetAddress.getLocalHost().getHostName();
             } catch (java.io.IOException e) {
-                host = "unknown host";
+                return "unknown host";
             }
-            return "pid " + ProcessHandle.current().pid() + " on " + host;
         }
     }
 }

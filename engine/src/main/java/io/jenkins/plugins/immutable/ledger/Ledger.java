@@ -213,7 +213,8 @@ public final class Ledger {
         }
         Repository repo = where.repository();
         Descriptor config = pushBlob(repo, MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
-        Descriptor layer = pushBlob(repo, LedgerFormat.MEDIA_TYPE, LedgerFormat.write(next));
+        byte[] bytes = LedgerFormat.write(next);
+        Descriptor layer = pushBlob(repo, LedgerFormat.MEDIA_TYPE, bytes);
         ImageManifest manifest = manifest(next, config, layer);
         Digest version = manifest.digest();
         registry.putManifest(repo.digest(version), manifest);
@@ -228,8 +229,8 @@ public final class Ledger {
         if (!version.equals(head) && !builtOn(repo, head, version)) {
             throw LedgerConflictException.overwritten(where, version, head);
         }
-        LedgerHistory written = new LedgerHistory(next.environment(), next.entries(), next.deployment(),
-                next.previousVersion(), version);
+        // As stored: a deployment record gets its hash and link when it is written.
+        LedgerHistory written = LedgerFormat.read(bytes, version);
         trust(where, verified.get(where), written, LedgerAnchor.of(written));
         return written;
     }

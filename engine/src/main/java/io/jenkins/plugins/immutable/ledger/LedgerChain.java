@@ -30,6 +30,18 @@ public final class LedgerChain {
             return problems;
         }
         List<LedgerEntry> entries = history.entries();
+        DeploymentRecord record = history.deployment();
+        if (record != null && record.hash() != null) {
+            if (!LedgerFormat.hash(LedgerFormat.rawDeployment(bytes)).equals(record.hash())) {
+                problems.add("the deployment record (deployment " + record.id() + ") was changed after it was"
+                        + " written: its content no longer matches its hash");
+            }
+            if (record.after() != null && entries.stream().noneMatch(e -> e.hash().equals(record.after()))) {
+                problems.add("the deployment record (deployment " + record.id() + ") was written after an entry"
+                        + " this ledger does not have (hash " + record.after() + "): it was copied from another"
+                        + " ledger or from before the history was rewritten");
+            }
+        }
         Digest live = null;
         for (int i = 0; i < entries.size(); i++) {
             LedgerEntry e = entries.get(i);
@@ -89,9 +101,22 @@ public final class LedgerChain {
                     .previousLedger() + " as the version it was appended to, but the version it replaced is "
                     + before.version();
         }
-        if (added == 1 && !Objects.equals(before.deployment(), after.deployment())) {
+        DeploymentRecord record = after.deployment();
+        if (added == 1 && !Objects.equals(before.deployment(), record)) {
             return "version " + after.version() + " adds an entry and also changes the deployment record: a write"
                     + " does one or the other, so the record was forged";
+        }
+        if (record != null && !record.equals(before.deployment())) {
+            if (record.hash() == null && before.deployment() != null && before.deployment().hash() != null) {
+                return "version " + after.version() + " holds a deployment record without a hash over one that had"
+                        + " one: the record was forged";
+            }
+            Digest last = entries.isEmpty() ? null : entries.get(entries.size() - 1).hash();
+            if (record.hash() != null && !Objects.equals(record.after(), last)) {
+                return "the deployment record of version " + after.version() + " was written after entry hash "
+                        + record.after() + ", but the version names " + (last == null ? "no entry" : last)
+                        + " last: the record was copied from elsewhere";
+            }
         }
         return null;
     }
