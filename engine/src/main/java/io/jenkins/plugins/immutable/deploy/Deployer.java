@@ -47,6 +47,8 @@ public final class Deployer {
     private final boolean awaitRetention;
     private final String owner;
     private final Consumer<DeploymentState> onSaved;
+    /** What made this deployer's last deployment roll back, when something threw. */
+    private volatile EngineException failure;
 
     private Deployer(Builder b) {
         this.target = b.target;
@@ -63,6 +65,14 @@ public final class Deployer {
 
     public static Builder builder(DeploymentTarget target, TrafficRouter router, DeploymentJournal journal) {
         return new Builder(target, router, journal);
+    }
+
+    /**
+     * The error that made this deployer's last deployment roll back, when a step threw one (a registry outage during
+     * a pull is not a bad version); empty when it was judged bad, or did not roll back.
+     */
+    public Optional<EngineException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The environment's latest deployment, as the journal has it. */
@@ -247,7 +257,11 @@ public final class Deployer {
             try {
                 reach(state, stage);
             } catch (EngineException e) {
+                failure = e;
                 return rollBack(state, label + " failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Whatever the target or router threw, the deployment must end recorded, not owning the traffic.
+                return rollBack(state, label + " failed: " + unexpected(e));
             }
             if (!stage.pause().isZero() || stage.analysis()) {
                 if (state.since() == null) {
@@ -303,10 +317,11 @@ public final class Deployer {
         listener.line(back.name());
         try {
             reach(state, back);
-        } catch (EngineException e) {
+        } catch (RuntimeException e) {
             throw new EngineException(EngineException.Kind.OUTAGE, "rolling " + state.environment() + " back failed: "
-                    + e.getMessage() + ". The deployment still owns the traffic (journal revision " + state.revision()
-                    + "); fix the cause and resume it to finish the rollback", e);
+                    + (e instanceof EngineException ? e.getMessage() : unexpected(e)) + ". The deployment still owns"
+                    + " the traffic (journal revision " + state.revision() + "); fix the cause and resume it, or"
+                    + " abandon it, to finish the rollback", e);
         }
         state = save(state.with(state.stage(), state.stageDone(), Phase.ROLLED_BACK, 0, clock.instant(),
                 clock.instant(), state.since(), "rolled back: " + reason));
@@ -413,6 +428,10 @@ public final class Deployer {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private static String unexpected(RuntimeException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().strip());
     }
 
     private static EngineException interrupted(DeploymentState state) {

@@ -105,8 +105,9 @@ public final class Promoter {
         DeploymentStrategy strategy = request.strategy() != null ? request.strategy() : env.strategy();
         Event intent = Event.promotion(digest, Outcome.DEPLOYED, request.actor()).withRun(request.run())
                 .withSource(image.toString()).withStrategy(strategy.name()).withGates(lines(results));
-        DeploymentState state = deployer(env, owner(request.run(), request.actor()), intent).deploy(env.name(),
-                env.repository().toString(), digest, env.replicas(), strategy);
+        Deployer deployer = deployer(env, owner(request.run(), request.actor()), intent);
+        DeploymentState state = deployer.deploy(env.name(), env.repository().toString(), digest, env.replicas(),
+                strategy);
         boolean deployed = state.phase() == Phase.SUCCEEDED || state.phase() == Phase.RETAINING;
         Event event = intent.withOutcome(deployed ? Outcome.DEPLOYED : Outcome.FAILED).withDeployment(state.id());
         if (!deployed) {
@@ -125,7 +126,7 @@ public final class Promoter {
                         + entry.sequence() + ")";
         listener.line(message);
         return new PromotionResult(deployed ? PromotionResult.Status.PROMOTED : PromotionResult.Status.FAILED,
-                env.name(), target, entry.previousDigest(), results, entry, state, message);
+                env.name(), target, entry.previousDigest(), results, entry, state, message, failureKind(deployer));
     }
 
     /**
@@ -565,6 +566,12 @@ public final class Promoter {
         }
         return event.withDeployment(s.id()).withReason(event.forced() && event.reason() != null
                 ? event.reason() + "; " + reason : reason);
+    }
+
+    /** Outage when a server failed the deployment; else (judged bad) analysis failed. */
+    private static EngineException.Kind failureKind(Deployer deployer) {
+        return deployer.failure().map(EngineException::kind)
+                .filter(k -> k == EngineException.Kind.OUTAGE).orElse(EngineException.Kind.ANALYSIS_FAILED);
     }
 
     private static String owner(String run, String actor) {

@@ -145,4 +145,24 @@ public class ResumeIntegrityTest {
         assertEquals(PromotionResult.Status.PROMOTED, resumed.status());
         assertTrue(site.running(prod).contains(images.v2));
     }
+
+    @Test
+    public void aPromotionOverALedgerTagMovedBackWritesNothingAndRecommendsNoOlderVersion() {
+        Environment prod = site.environment("prod", Duration.ZERO, GatePolicy.ORDER_ONLY);
+        promoter(prod).promote(PromotionRequest.of(images.ci(images.v1), prod.name(), "alice", "run-1"));
+        Digest truncated = ledgerHead(prod);
+        promoter(prod).promote(PromotionRequest.of(images.ci(images.v2), prod.name(), "bob", "run-2"));
+        // The attacker puts the version before bob's promotion back under the ledger tag; the environment tag stays.
+        images.client.putManifest(prod.repository().tag(prod.location().ledgerTag()),
+                images.client.getManifest(prod.repository().digest(truncated)));
+
+        EngineException e = assertThrows(EngineException.class, () -> promoter(prod).promote(
+                PromotionRequest.of(images.ci(images.v3), prod.name(), "carol", "run-3")));
+        assertEquals(e.getMessage(), EngineException.Kind.INTEGRITY, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().contains("Nothing was changed"));
+        assertFalse(e.getMessage(), e.getMessage().contains("point the tag back at the last intact version"));
+        assertEquals("no entry was appended", truncated, ledgerHead(prod));
+        assertEquals(images.v2, new Ledger(images.client).tagged(prod.location()).orElseThrow());
+        assertFalse(site.running(prod).contains(images.v3));
+    }
 }
