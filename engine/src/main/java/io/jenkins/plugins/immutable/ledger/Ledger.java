@@ -342,10 +342,23 @@ public final class Ledger {
                 problems, problems.isEmpty() ? null : lastIntact(repo, where, head, headForged, brokenAt, anchorsHeld));
         if (verification.intact()) {
             LedgerAnchor settled = LedgerAnchor.settledPartOf(history);
-            trust(where, lastSeen, history, mine == null ? settled : mine.orNewer(settled, history));
+            LedgerAnchor anchor = mine == null ? settled : mine.orNewer(settled, history);
+            if (anchors != LedgerAnchors.NONE && !history.version().equals(anchor.version())
+                    && history.version().equals(settledHead(repo, where))) {
+                // Kept between runs, the settled part alone would let the head's own entry be dropped unnoticed;
+                // a head still there a settle time later is no losing write (see the class description).
+                anchor = LedgerAnchor.of(history);
+            }
+            trust(where, lastSeen, history, anchor);
             return new Checked(history, verification);
         }
         return new Checked(null, verification);
+    }
+
+    /** The ledger's head a settle time from now: what a concurrent write would have replaced by then. */
+    private Digest settledHead(Repository repo, LedgerLocation where) {
+        sleep(settle);
+        return headDigest(repo, where.ledgerTag());
     }
 
     /** Marks the problem of an anchor not met on the way back from the head. */
