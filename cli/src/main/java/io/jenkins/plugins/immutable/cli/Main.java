@@ -20,9 +20,9 @@ import picocli.CommandLine.ScopeType;
                 + " Prometheus are reached through the HTTP proxy of HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as curl"
                 + " reads them."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
-            RollbackCommand.class, ResumeCommand.class, FreezeCommand.class, UnfreezeCommand.class, StatusCommand.class,
-            HistoryCommand.class, DriftCommand.class, PruneCommand.class, MetricsCommand.class, RescanCommand.class,
-            KeygenCommand.class,
+            RollbackCommand.class, ResumeCommand.class, AbandonCommand.class, FreezeCommand.class,
+            UnfreezeCommand.class, StatusCommand.class, HistoryCommand.class, DriftCommand.class, PruneCommand.class,
+            MetricsCommand.class, RescanCommand.class, KeygenCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -41,6 +41,8 @@ public final class Main implements Runnable {
     /** Exit code for an error the engine did not classify: a bug. */
     static final int INTERNAL_ERROR = 1;
     static final int INTERRUPTED = 130;
+    /** Set (to anything) to print the stack trace of an unexpected error. */
+    static final String DEBUG = "IMMUTABLE_DEBUG";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -153,9 +155,13 @@ public final class Main implements Runnable {
         } else {
             code = INTERNAL_ERROR;
             kind = "INTERNAL";
-            message = "unexpected " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + " (this is a bug; please report it with the command and this output)";
-            e.printStackTrace(err);
+            boolean debug = main != null && main.environment.containsKey(DEBUG);
+            message = "unexpected " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()
+                    .strip()) + " (this is a bug; please report it with the command and the output of the same"
+                    + " command run with " + DEBUG + "=1" + (debug ? ", below" : "") + ")";
+            if (debug) {
+                e.printStackTrace(err);
+            }
         }
         Output.errorLine(err, message);
         if (main != null && main.json) {

@@ -6,6 +6,7 @@ import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.ledger.FileLedgerAnchors;
 import io.jenkins.plugins.immutable.analysis.MarginalHook;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
@@ -130,6 +131,7 @@ final class Session implements AutoCloseable {
                     .dockerHost(env().get("DOCKER_HOST"))
                     .dockerConfig(dockerConfig())
                     .scanIndexCache(cacheDirectory().resolve("osv-index"))
+                    .ledgerAnchors(new FileLedgerAnchors(stateDirectory().resolve("ledger-anchors")))
                     .approval(approval)
                     .marginal(marginal);
             proxies().forEach(b::proxy);
@@ -186,6 +188,25 @@ final class Session implements AutoCloseable {
             return Path.of(xdg, "immutable");
         }
         return Path.of(env().getOrDefault("HOME", System.getProperty("user.home")), ".cache", "immutable");
+    }
+
+    /** Environment variable naming the state directory, instead of $XDG_STATE_HOME/immutable. */
+    static final String STATE_DIR = "IMMUTABLE_STATE_DIR";
+
+    /**
+     * $IMMUTABLE_STATE_DIR, else $XDG_STATE_HOME/immutable, else ~/.local/state/immutable: what this machine has
+     * verified (the ledgers' anchors), kept between runs; unlike the cache, deleting it loses a protection.
+     */
+    Path stateDirectory() {
+        String own = env().get(STATE_DIR);
+        if (own != null && !own.isBlank()) {
+            return path(Path.of(own));
+        }
+        String xdg = env().get("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "immutable");
+        }
+        return Path.of(env().getOrDefault("HOME", System.getProperty("user.home")), ".local", "state", "immutable");
     }
 
     // ---------------------------------------------------------------------------------------------------------- keys

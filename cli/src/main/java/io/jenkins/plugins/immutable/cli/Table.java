@@ -15,7 +15,9 @@ final class Table {
     Table row(Object... cells) {
         String[] r = new String[rows.get(0).length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? String.valueOf(cells[i]) : "";
+            // One row is one line: a message's newlines and control characters (Docker's errors end in one) are spaces.
+            r[i] = i < cells.length && cells[i] != null
+                    ? String.valueOf(cells[i]).strip().replaceAll("\\p{Cntrl}+", " ") : "";
         }
         rows.add(r);
         return this;

@@ -13,6 +13,8 @@ record CliRun(int exitCode, String out, String err) {
     /** Runs {@code args} in {@code dir} with the process' environment plus {@code extraEnv}. */
     static CliRun run(Path dir, Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>(System.getenv());
+        // What the command line verified (ledger anchors) stays with the test's directory, not the user's home.
+        env.putIfAbsent(Session.STATE_DIR, dir.resolve(".immutable-state").toString());
         env.putAll(extraEnv);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -37,6 +37,7 @@ import io.jenkins.plugins.immutable.deploy.kubernetes.KubernetesTarget;
 import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
 import io.jenkins.plugins.immutable.freeze.Freezes;
 import io.jenkins.plugins.immutable.ledger.Ledger;
+import io.jenkins.plugins.immutable.ledger.LedgerAnchors;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.promote.Environment;
@@ -99,6 +100,7 @@ public final class Wiring implements AutoCloseable {
     private final String defaultDockerHost;
     private final Path dockerConfig;
     private final Path indexCache;
+    private final LedgerAnchors ledgerAnchors;
     private final int retryAttempts;
     private final Duration retryBackoff;
     private final ApprovalHook approval;
@@ -129,6 +131,7 @@ public final class Wiring implements AutoCloseable {
         this.defaultDockerHost = b.dockerHost;
         this.dockerConfig = b.dockerConfig;
         this.indexCache = b.indexCache;
+        this.ledgerAnchors = b.ledgerAnchors;
         this.retryAttempts = b.retryAttempts;
         this.retryBackoff = b.retryBackoff;
         this.approval = b.approval;
@@ -297,7 +300,7 @@ public final class Wiring implements AutoCloseable {
     public synchronized Ledger ledger() {
         requireOpen();
         if (ledger == null) {
-            ledger = new Ledger(registry());
+            ledger = new Ledger(registry(), ledgerAnchors);
         }
         return ledger;
     }
@@ -635,6 +638,7 @@ public final class Wiring implements AutoCloseable {
         private String dockerHost = DEFAULT_DOCKER_HOST;
         private Path dockerConfig;
         private Path indexCache;
+        private LedgerAnchors ledgerAnchors = LedgerAnchors.NONE;
         private int retryAttempts = 5;
         private Duration retryBackoff = Duration.ofMillis(250);
         private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
@@ -674,6 +678,15 @@ public final class Wiring implements AutoCloseable {
         /** Where the OSV database's index is cached between processes; none by default. */
         public Builder scanIndexCache(Path dir) {
             this.indexCache = dir;
+            return this;
+        }
+
+        /**
+         * Where the ledger keeps its anchors (the last verified head of each ledger) between runs, so that a ledger
+         * tag moved back or deleted is detected; none by default (the ledger trusts only what it saw itself).
+         */
+        public Builder ledgerAnchors(LedgerAnchors value) {
+            this.ledgerAnchors = Objects.requireNonNull(value, "ledgerAnchors");
             return this;
         }
 

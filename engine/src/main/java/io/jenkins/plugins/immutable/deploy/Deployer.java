@@ -47,6 +47,8 @@ public final class Deployer {
     private final boolean awaitRetention;
     private final String owner;
     private final Consumer<DeploymentState> onSaved;
+    /** What made this deployer's last deployment roll back, when something threw. */
+    private volatile EngineException failure;
 
     private Deployer(Builder b) {
         this.target = b.target;
@@ -63,6 +65,14 @@ public final class Deployer {
 
     public static Builder builder(DeploymentTarget target, TrafficRouter router, DeploymentJournal journal) {
         return new Builder(target, router, journal);
+    }
+
+    /**
+     * The error that made this deployer's last deployment roll back, when a step threw one (a registry outage during
+     * a pull is not a bad version); empty when it was judged bad, or did not roll back.
+     */
+    public Optional<EngineException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The environment's latest deployment, as the journal has it. */
@@ -184,6 +194,31 @@ public final class Deployer {
         });
     }
 
+    /** The process id and host at the end of an owner ({@link Builder#owner}): {@code ... (pid 42 on ci-7)}. */
+    private static final java.util.regex.Pattern OWNER_PROCESS =
+            java.util.regex.Pattern.compile("pid (\\d+) on ([^()]+?)\\)?$");
+
+    /**
+     * The process that owns {@code state} when it is still alive on this host: a resume must not drive a deployment
+     * another process is driving. Empty when the owner is this process, runs on another host (it cannot be asked),
+     * or is gone; a process that started after the deployment was last saved is another one that reused the id.
+     */
+    public static Optional<String> liveOwner(DeploymentState state) {
+        java.util.regex.Matcher m = OWNER_PROCESS.matcher(state.owner() == null ? "" : state.owner());
+        if (!m.find() || !m.group(2).trim().equals(Builder.host())) {
+            return Optional.empty();
+        }
+        long pid = Long.parseLong(m.group(1));
+        if (pid == ProcessHandle.current().pid()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().startInstant().map(started -> !started.isAfter(state.updated()))
+                        .orElse(true))
+                .map(p -> "pid " + pid + " on " + m.group(2).trim() + p.info().command().map(c -> " (" + c + ")")
+                        .orElse(""));
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     private DeploymentState run(DeploymentState state, boolean releaseNow) {
@@ -222,7 +257,11 @@ public final class Deployer {
             try {
                 reach(state, stage);
             } catch (EngineException e) {
+                failure = e;
                 return rollBack(state, label + " failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Whatever the target or router threw, the deployment must end recorded, not owning the traffic.
+                return rollBack(state, label + " failed: " + unexpected(e));
             }
             if (!stage.pause().isZero() || stage.analysis()) {
                 if (state.since() == null) {
@@ -278,10 +317,11 @@ public final class Deployer {
         listener.line(back.name());
         try {
             reach(state, back);
-        } catch (EngineException e) {
+        } catch (RuntimeException e) {
             throw new EngineException(EngineException.Kind.OUTAGE, "rolling " + state.environment() + " back failed: "
-                    + e.getMessage() + ". The deployment still owns the traffic (journal revision " + state.revision()
-                    + "); fix the cause and resume it to finish the rollback", e);
+                    + (e instanceof EngineException ? e.getMessage() : unexpected(e)) + ". The deployment still owns"
+                    + " the traffic (journal revision " + state.revision() + "); fix the cause and resume it, or"
+                    + " abandon it, to finish the rollback", e);
         }
         state = save(state.with(state.stage(), state.stageDone(), Phase.ROLLED_BACK, 0, clock.instant(),
                 clock.instant(), state.since(), "rolled back: " + reason));
@@ -390,6 +430,10 @@ public final class Deployer {
         }
     }
 
+    private static String unexpected(RuntimeException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().strip());
+    }
+
     private static EngineException interrupted(DeploymentState state) {
         return new EngineException(EngineException.Kind.OUTAGE, "the deployment to " + state.environment()
                 + " was interrupted at stage " + (state.stage() + 1) + "/" + state.stages().size() + "; it still owns"
@@ -481,13 +525,15 @@ public final class Deployer {
         }
 
         private static String defaultOwner() {
-            String host;
+            return "pid " + ProcessHandle.current().pid() + " on " + host();
+        }
+
+        static String host() {
             try {
-                host = InetAddress.getLocalHost().getHostName();
+                return InetAddress.getLocalHost().getHostName();
             } catch (java.io.IOException e) {
-                host = "unknown host";
+                return "unknown host";
             }
-            return "pid " + ProcessHandle.current().pid() + " on " + host;
         }
     }
 }

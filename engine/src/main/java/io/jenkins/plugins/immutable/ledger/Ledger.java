@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,26 +61,39 @@ public final class Ledger {
     private final Clock clock;
     private final Duration settle;
     private final int attempts;
+    private final LedgerAnchors anchors;
     /** Per ledger, the newest version this instance verified or wrote: its anchor, and a cache (versions never change). */
     private final Map<LedgerLocation, Seen> verified = new ConcurrentHashMap<>();
 
-    /** A version this instance checked; {@code written} when it wrote it and saw its write hold. */
-    private record Seen(LedgerHistory history, boolean written) {
-        LedgerAnchor anchor() {
-            return written ? LedgerAnchor.of(history) : LedgerAnchor.settledPartOf(history);
-        }
+    /**
+     * What this instance trusts of a ledger: the anchor every later head must descend from (the version it wrote, or
+     * the settled part of the version it read, or one kept from an earlier run), and the head it verified last, if
+     * any, as a cache (versions never change).
+     */
+    private record Seen(LedgerHistory history, LedgerAnchor anchor) {
     }
 
     public Ledger(RegistryClient registry) {
-        this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5);
+        this(registry, LedgerAnchors.NONE);
+    }
+
+    /** A ledger that starts from the anchors kept in {@code anchors} and keeps its own there. */
+    public Ledger(RegistryClient registry, LedgerAnchors anchors) {
+        this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5, anchors);
+    }
+
+    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts) {
+        this(registry, clock, settle, attempts, LedgerAnchors.NONE);
     }
 
     /**
      * @param settle   how long after tagging a new version to look again for a concurrent writer's overwrite; longer
      *                 than the registry's round trip
      * @param attempts how many times {@link #update} tries a change that keeps conflicting
+     * @param anchors  where anchors are kept between runs
      */
-    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts) {
+    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors) {
+        this.anchors = Objects.requireNonNull(anchors, "anchors");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settle = Objects.requireNonNull(settle, "settle");
@@ -210,7 +225,8 @@ public final class Ledger {
         }
         Repository repo = where.repository();
         Descriptor config = pushBlob(repo, MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
-        Descriptor layer = pushBlob(repo, LedgerFormat.MEDIA_TYPE, LedgerFormat.write(next));
+        byte[] bytes = LedgerFormat.write(next);
+        Descriptor layer = pushBlob(repo, LedgerFormat.MEDIA_TYPE, bytes);
         ImageManifest manifest = manifest(next, config, layer);
         Digest version = manifest.digest();
         registry.putManifest(repo.digest(version), manifest);
@@ -225,9 +241,9 @@ public final class Ledger {
         if (!version.equals(head) && !builtOn(repo, head, version)) {
             throw LedgerConflictException.overwritten(where, version, head);
         }
-        LedgerHistory written = new LedgerHistory(next.environment(), next.entries(), next.deployment(),
-                next.previousVersion(), version);
-        verified.put(where, new Seen(written, true));
+        // As stored: a deployment record gets its hash and link when it is written.
+        LedgerHistory written = LedgerFormat.read(bytes, version);
+        trust(where, verified.get(where), written, LedgerAnchor.of(written));
         return written;
     }
 
@@ -250,11 +266,32 @@ public final class Ledger {
     private record Checked(LedgerHistory history, LedgerVerification verification) {
     }
 
+    /** What this instance trusts of a ledger: its anchor, and the head it last verified (null when loaded). */
+    private Seen seen(LedgerLocation where) {
+        Seen s = verified.get(where);
+        if (s == null) {
+            s = anchors.load(where).map(a -> new Seen(null, a)).orElse(null);
+        }
+        return s;
+    }
+
+    /** Remembers a verified head and the anchor it leaves, keeping the anchor store up to date. */
+    private void trust(LedgerLocation where, Seen before, LedgerHistory history, LedgerAnchor anchor) {
+        verified.put(where, new Seen(history, anchor));
+        if (before == null || !anchor.equals(before.anchor())) {
+            anchors.save(where, anchor);
+        }
+    }
+
     private Checked readChecked(LedgerLocation where, LedgerAnchor known) {
         Repository repo = where.repository();
-        Seen lastSeen = verified.get(where);
+        Seen lastSeen = seen(where);
         LedgerHistory last = lastSeen == null ? null : lastSeen.history();
-        if (last != null && last.version() != null && last.version().equals(headDigest(repo, where.ledgerTag()))) {
+        LedgerAnchor mine = lastSeen == null ? null : lastSeen.anchor();
+        boolean knownMet = known == null || known.version() == null || mine != null
+                && (known.version().equals(mine.version()) || last != null && known.version().equals(last.version()));
+        if (knownMet && last != null && last.version() != null
+                && last.version().equals(headDigest(repo, where.ledgerTag()))) {
             // The version this instance checked last: its bytes are addressed by that digest, so its chain and
             // links still hold; only the environment tag and the caller's anchor need a look.
             List<String> problems = new ArrayList<>(tagProblems(where, last));
@@ -267,89 +304,150 @@ public final class Ledger {
                         last.version(), problems, null));
             }
         }
+        List<LedgerAnchor> anchorsHeld = new ArrayList<>();
+        for (LedgerAnchor a : new LedgerAnchor[] {mine, known}) {
+            if (a != null && a.version() != null) {
+                anchorsHeld.add(a);
+            }
+        }
         List<String> problems = new ArrayList<>();
         Fetched head = fetchReporting(repo, where.ledgerTag(), problems, null);
-        LedgerAnchor seen = lastSeen == null ? null : lastSeen.anchor();
         if (head == null && !problems.isEmpty()) {
             LedgerVerification v = new LedgerVerification(where.environment(), where.toString(),
-                    headDigest(repo, where.ledgerTag()), problems, seen == null ? null : seen.version());
+                    headDigest(repo, where.ledgerTag()), problems, trustedVersion(repo, anchorsHeld));
             return new Checked(null, v);
         }
         if (head == null) {
-            for (LedgerAnchor a : new LedgerAnchor[] {seen, known}) {
-                if (a != null && a.version() != null) {
-                    problems.add("the ledger tag " + where.ledgerTag() + " is gone, but version " + a.version()
-                            + " with " + a.entries() + " entries was seen before: it was deleted");
-                }
+            for (LedgerAnchor a : anchorsHeld) {
+                problems.add("the ledger tag " + where.ledgerTag() + " is gone, but version " + a.version()
+                        + " with " + a.entries() + " entries was seen before" + keptIn(where, a, mine)
+                        + ": it was deleted");
             }
             LedgerHistory empty = LedgerHistory.empty(where.environment());
             LedgerVerification v = new LedgerVerification(where.environment(), where.toString(), null, problems,
-                    seen == null ? null : seen.version());
+                    trustedVersion(repo, anchorsHeld));
             return new Checked(v.intact() ? empty : null, v);
         }
         problems.addAll(LedgerChain.problems(head.layer, head.digest));
         LedgerHistory history = null;
+        boolean headForged = !problems.isEmpty();
+        Digest brokenAt = null;
         if (problems.isEmpty()) {
             history = LedgerFormat.read(head.layer, head.digest);
             if (!history.environment().equals(where.environment())) {
                 problems.add("it is the ledger of '" + history.environment() + "', not of '" + where.environment()
                         + "': it was copied from another environment's tag");
             }
-            problems.addAll(linkProblems(repo, history));
-            for (LedgerAnchor a : new LedgerAnchor[] {seen, known}) {
-                String lost = a == null ? null : a.lostIn(history);
+            Walk walk = versionProblems(repo, where, history, anchorsHeld, mine);
+            headForged = !walk.problems().isEmpty() && walk.problems().stream().noneMatch(p -> p.contains(NOT_BUILT_ON));
+            brokenAt = walk.brokenAt();
+            problems.addAll(walk.problems());
+            for (LedgerAnchor a : anchorsHeld) {
+                String lost = a.lostIn(history);
                 if (lost != null) {
                     problems.add(lost);
                 }
             }
             problems.addAll(tagProblems(where, history));
         }
-        Digest lastIntact = problems.isEmpty() ? head.digest : lastIntact(repo, head, seen, known);
         LedgerVerification verification = new LedgerVerification(where.environment(), where.toString(), head.digest,
-                problems, problems.isEmpty() ? null : lastIntact);
+                problems, problems.isEmpty() ? null : lastIntact(repo, where, head, headForged, brokenAt, anchorsHeld));
         if (verification.intact()) {
-            verified.put(where, new Seen(history, false));
+            LedgerAnchor settled = LedgerAnchor.settledPartOf(history);
+            LedgerAnchor anchor = mine == null ? settled : mine.orNewer(settled, history);
+            if (anchors != LedgerAnchors.NONE && !history.version().equals(anchor.version())
+                    && history.version().equals(settledHead(repo, where))) {
+                // Kept between runs, the settled part alone would let the head's own entry be dropped unnoticed;
+                // a head still there a settle time later is no losing write (see the class description).
+                anchor = LedgerAnchor.of(history);
+            }
+            trust(where, lastSeen, history, anchor);
             return new Checked(history, verification);
         }
         return new Checked(null, verification);
     }
 
-    /** The version this one replaced must still be there and hold the same entries, or all but the last. */
-    private List<String> linkProblems(Repository repo, LedgerHistory history) {
+    /** The ledger's head a settle time from now: what a concurrent write would have replaced by then. */
+    private Digest settledHead(Repository repo, LedgerLocation where) {
+        sleep(settle);
+        return headDigest(repo, where.ledgerTag());
+    }
+
+    /** Marks the problem of an anchor not met on the way back from the head. */
+    private static final String NOT_BUILT_ON = "is not among the versions the ledger's head was built on";
+
+    /**
+     * Walks back from the head through the versions each names as the one it replaced, checking every link, until it
+     * stands on a trusted point (a version an anchor names) having met every anchor, or reaches the first version.
+     * A forgery pushed on top of genuine versions breaks a link somewhere on the way; a head moved back to an older
+     * version never meets the anchor of the newer one.
+     */
+    private Walk versionProblems(Repository repo, LedgerLocation where, LedgerHistory head,
+            List<LedgerAnchor> anchorsHeld, LedgerAnchor mine) {
         List<String> problems = new ArrayList<>();
-        List<LedgerEntry> entries = history.entries();
-        if (history.previousVersion() == null) {
-            if (!entries.isEmpty() && entries.get(0).previousLedger() != null || entries.size() > 1) {
-                problems.add("it names no previous version, yet it has " + entries.size() + " entries and entry #1"
-                        + " names a previous ledger: the chain of versions was cut");
+        Digest brokenAt = null;
+        Set<Digest> unmet = new LinkedHashSet<>();
+        anchorsHeld.forEach(a -> unmet.add(a.version()));
+        Set<Digest> trusted = Set.copyOf(unmet);
+        LedgerHistory current = head;
+        while (true) {
+            unmet.remove(current.version());
+            if (unmet.isEmpty() && trusted.contains(current.version())) {
+                break;
             }
-            return problems;
+            if (current.previousVersion() == null) {
+                List<LedgerEntry> entries = current.entries();
+                if (entries.size() > 1 || !entries.isEmpty() && entries.get(0).previousLedger() != null) {
+                    problems.add("version " + current.version() + " names no previous version, yet it has "
+                            + entries.size() + " entries" + (entries.isEmpty() ? "" : " and entry #1 names a previous"
+                            + " ledger") + ": the chain of versions was cut");
+                }
+                break;
+            }
+            String what = "version " + current.previousVersion() + ", which " + current.version() + " replaced,";
+            Fetched previous = fetchReporting(repo, current.previousVersion().toString(), problems, what);
+            if (previous == null) {
+                break;
+            }
+            List<String> broken = LedgerChain.problems(previous.layer, previous.digest);
+            if (!broken.isEmpty()) {
+                problems.add(what + " is broken (" + String.join("; ", broken) + "): versions were forged on top of"
+                        + " it, or it was rewritten");
+                break;
+            }
+            LedgerHistory before = LedgerFormat.read(previous.layer, previous.digest);
+            String link = before.environment().equals(where.environment())
+                    ? LedgerChain.linkProblem(before, current)
+                    : what + " is the ledger of '" + before.environment() + "': the chain of versions was forged";
+            if (link != null) {
+                problems.add(link);
+                brokenAt = before.version();
+                break;
+            }
+            current = before;
         }
-        Fetched previous = fetchReporting(repo, history.previousVersion().toString(), problems,
-                "the version it replaced,");
-        if (previous == null) {
-            return problems;
+        if (problems.isEmpty()) {
+            for (LedgerAnchor a : anchorsHeld) {
+                if (unmet.contains(a.version())) {
+                    problems.add("version " + a.version() + " with " + a.entries() + " entries, seen before"
+                            + keptIn(where, a, mine) + ", " + NOT_BUILT_ON + ": the ledger tag was moved back to an"
+                            + " older version, or the history was replaced");
+                }
+            }
         }
-        LedgerHistory before;
-        try {
-            before = LedgerFormat.read(previous.layer, previous.digest);
-        } catch (EngineException e) {
-            problems.add("the version it replaced, " + previous.digest + ", is unreadable: " + e.getMessage());
-            return problems;
+        return new Walk(problems, brokenAt);
+    }
+
+    /** What a walk back from a head found, and the version where a link to a newer one broke, if one did. */
+    private record Walk(List<String> problems, Digest brokenAt) {
+    }
+
+    private String keptIn(LedgerLocation where, LedgerAnchor a, LedgerAnchor mine) {
+        if (a != mine || anchors == LedgerAnchors.NONE) {
+            return "";
         }
-        List<LedgerEntry> old = before.entries();
-        int added = entries.size() - old.size();
-        if (added < 0 || added > 1) {
-            problems.add("the version it replaced, " + previous.digest + ", has " + old.size() + " entries and this"
-                    + " one " + entries.size() + ": a write adds at most one, so entries were removed or forged");
-        } else if (!old.isEmpty() && !old.get(old.size() - 1).hash().equals(entries.get(old.size() - 1).hash())) {
-            problems.add("entry #" + old.size() + " differs from the one in the version it replaced, "
-                    + previous.digest + ": the history was rewritten");
-        } else if (added == 1 && !history.previousVersion().equals(entries.get(entries.size() - 1).previousLedger())) {
-            problems.add("its last entry names " + entries.get(entries.size() - 1).previousLedger() + " as the"
-                    + " version it was appended to, but the version it replaced is " + previous.digest);
-        }
-        return problems;
+        return " (anchor kept in " + anchors.describe(where) + "; remove it only if the ledger was restored on"
+                + " purpose)";
     }
 
     /** The environment's tag must point at what the ledger says is live. */
@@ -373,28 +471,48 @@ public final class Ledger {
     }
 
     /**
-     * The newest version that can be trusted: one seen before (by this instance, or the caller) if it is still in
-     * the registry and intact, else the newest intact one among those the head names as its predecessors.
+     * The newest version that can be trusted, to restore the ledger tag to: a version an anchor names, if it is still
+     * in the registry and intact; else, only when the head itself is what is broken (versions forged on top of good
+     * ones), the version the forgery was built on, or the newest predecessor, whose chain checks out back to the
+     * first version. When the head is a genuine older
+     * version (the tag was moved back), its predecessors are older still: none is recommended.
      */
-    private Digest lastIntact(Repository repo, Fetched head, LedgerAnchor... seen) {
-        for (LedgerAnchor a : seen) {
-            if (a != null && a.version() != null && !a.version().equals(head.digest)) {
-                Fetched f = fetchReporting(repo, a.version().toString(), new ArrayList<>(), null);
-                if (f != null && LedgerChain.problems(f.layer, f.digest).isEmpty()) {
-                    return f.digest;
-                }
-            }
+    private Digest lastIntact(Repository repo, LedgerLocation where, Fetched head, boolean headForged,
+            Digest brokenAt, List<LedgerAnchor> anchorsHeld) {
+        Digest anchored = trustedVersion(repo, anchorsHeld);
+        if (anchored != null && !anchored.equals(head.digest)) {
+            return anchored;
         }
-        Digest v = previousVersionOf(head.layer);
+        if (!headForged) {
+            return null;
+        }
+        // Only a version whose every predecessor checks out back to the first one: a forger's versions in between
+        // may each be intact on their own.
+        Digest v = brokenAt != null ? brokenAt : previousVersionOf(head.layer);
         for (int i = 0; v != null && i < VERSIONS_SEARCHED; i++) {
             Fetched f = fetchReporting(repo, v.toString(), new ArrayList<>(), null);
             if (f == null) {
                 return null;
             }
             if (LedgerChain.problems(f.layer, f.digest).isEmpty()) {
-                return f.digest;
+                LedgerHistory candidate = LedgerFormat.read(f.layer, f.digest);
+                if (candidate.environment().equals(where.environment())
+                        && versionProblems(repo, where, candidate, List.of(), null).problems().isEmpty()) {
+                    return f.digest;
+                }
             }
             v = previousVersionOf(f.layer);
+        }
+        return null;
+    }
+
+    /** The newest anchored version still in the registry with an intact chain, or null. */
+    private Digest trustedVersion(Repository repo, List<LedgerAnchor> anchorsHeld) {
+        for (LedgerAnchor a : anchorsHeld) {
+            Fetched f = fetchReporting(repo, a.version().toString(), new ArrayList<>(), null);
+            if (f != null && LedgerChain.problems(f.layer, f.digest).isEmpty()) {
+                return f.digest;
+            }
         }
         return null;
     }

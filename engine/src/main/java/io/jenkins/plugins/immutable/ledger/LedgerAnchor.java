@@ -30,10 +30,25 @@ public record LedgerAnchor(Digest version, int entries, Digest lastHash) {
     static LedgerAnchor settledPartOf(LedgerHistory history) {
         List<LedgerEntry> entries = history.entries();
         if (entries.isEmpty()) {
-            return of(history);
+            return new LedgerAnchor(history.previousVersion(), 0, null);
         }
         return new LedgerAnchor(history.previousVersion(), entries.size() - 1,
                 entries.size() < 2 ? null : entries.get(entries.size() - 2).hash());
+    }
+
+    /**
+     * The stronger of this anchor and {@code settled}, the settled part of {@code head}, a head just verified to
+     * descend from this anchor: this one when it names the head itself (or the same version with more entries),
+     * else {@code settled}, which names the head's predecessor and so descends from this one too.
+     */
+    LedgerAnchor orNewer(LedgerAnchor settled, LedgerHistory head) {
+        if (version != null && version.equals(head.version())) {
+            return this;
+        }
+        if (java.util.Objects.equals(version, settled.version()) && entries > settled.entries()) {
+            return this;
+        }
+        return settled;
     }
 
     /** Null when {@code history} still holds every entry this anchor saw, else what was lost or rewritten. */

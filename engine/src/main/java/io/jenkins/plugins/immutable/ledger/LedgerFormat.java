@@ -79,6 +79,28 @@ public final class LedgerFormat {
         return history.with(entries, history.deployment());
     }
 
+    /**
+     * The stored form of a deployment record: a new one is written after the history's last entry (whose hash becomes
+     * its {@code after}) and hashed like an entry; one carried over by an append keeps what it was written with.
+     */
+    private static ObjectNode deploymentNode(DeploymentRecord d, LedgerHistory history) {
+        ObjectNode n = NODES.objectNode();
+        n.put("id", d.id());
+        n.set("state", parseState(d.state()));
+        n.put("updated", d.updated().toString());
+        if (d.intent() != null) {
+            n.set("intent", eventNode(d.intent()));
+        }
+        if (d.hash() == null) {
+            history.last().ifPresent(e -> n.put("after", e.hash().toString()));
+            n.put("hash", hash(n).toString());
+        } else {
+            putIfSet(n, "after", d.after());
+            n.put("hash", d.hash().toString());
+        }
+        return n;
+    }
+
     /** The history with the deployment record replaced (null removes it); not yet written. */
     public static LedgerHistory withDeployment(LedgerHistory history, DeploymentRecord deployment) {
         return history.with(history.entries(), deployment);
@@ -98,10 +120,7 @@ public final class LedgerFormat {
         }
         DeploymentRecord d = history.deployment();
         if (d != null) {
-            ObjectNode deployment = root.putObject("deployment");
-            deployment.put("id", d.id());
-            deployment.set("state", parseState(d.state()));
-            deployment.put("updated", d.updated().toString());
+            root.set("deployment", deploymentNode(d, history));
         }
         try {
             return PRETTY.writeValueAsBytes(root);
@@ -141,8 +160,17 @@ public final class LedgerFormat {
             if (!d.path("state").isObject()) {
                 throw malformed(version, "its deployment record has no state object");
             }
+            Event intent = null;
+            if (d.hasNonNull("intent")) {
+                try {
+                    intent = event(d.get("intent"), version, where + "'s intent");
+                } catch (EngineException e) {
+                    throw malformed(version, where + "'s intent is invalid: " + e.getMessage());
+                }
+            }
             deployment = new DeploymentRecord(text(d, "id", version, where), d.get("state").toString(),
-                    instant(d, "updated", version, where));
+                    instant(d, "updated", version, where), intent, digestOrNull(d, "after", version, where),
+                    digestOrNull(d, "hash", version, where));
         }
         return new LedgerHistory(environment, entries, deployment, previousVersion, version);
     }
@@ -225,24 +253,60 @@ public final class LedgerFormat {
             throw malformed(version, "an entry has no valid sequence number");
         }
         String where = "entry #" + seq.asInt();
-        List<String> gates = new ArrayList<>();
-        n.path("gates").forEach(g -> gates.add(g.asText()));
-        boolean forced = n.path("forced").asBoolean(false);
-        String reason = textOrNull(n, "reason");
         Event event;
         try {
-            Action action = Action.ofLabel(text(n, "action", version, where));
-            event = new Event(action, action.changesDigest() ? digest(n, "digest", version, where)
-                    : digestOrNull(n, "digest", version, where),
-                    Outcome.ofLabel(text(n, "outcome", version, where)), text(n, "actor", version, where),
-                    textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates, reason, forced,
-                    textOrNull(n, "deployment"));
+            event = event(n, version, where);
         } catch (EngineException | IllegalArgumentException e) {
             throw malformed(version, where + " is invalid: " + e.getMessage());
         }
         return new LedgerEntry(seq.asInt(), event, digestOrNull(n, "previousDigest", version, where),
                 instant(n, "time", version, where), digestOrNull(n, "previousLedger", version, where),
                 digestOrNull(n, "previousHash", version, where), digest(n, "hash", version, where));
+    }
+
+    private static Event event(JsonNode n, Digest version, String where) {
+        if (!n.isObject()) {
+            throw malformed(version, where + " is not a JSON object");
+        }
+        List<String> gates = new ArrayList<>();
+        n.path("gates").forEach(g -> gates.add(g.asText()));
+        Action action = Action.ofLabel(text(n, "action", version, where));
+        // a freeze or an unfreeze names no digest; every other entry must
+        return new Event(action, action.changesDigest() ? digest(n, "digest", version, where)
+                : digestOrNull(n, "digest", version, where),
+                Outcome.ofLabel(text(n, "outcome", version, where)), text(n, "actor", version, where),
+                textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates,
+                textOrNull(n, "reason"), n.path("forced").asBoolean(false), textOrNull(n, "deployment"));
+    }
+
+    /** An event as a deployment record's intent stores it: the members of an entry that the event gives. */
+    private static ObjectNode eventNode(Event event) {
+        ObjectNode n = NODES.objectNode();
+        n.put("action", event.action().label());
+        if (event.digest() != null) {
+            n.put("digest", event.digest().toString());
+        }
+        n.put("outcome", event.outcome().label());
+        n.put("actor", event.actor());
+        putIfSet(n, "run", event.run());
+        putIfSet(n, "source", event.source());
+        putIfSet(n, "strategy", event.strategy());
+        if (!event.gates().isEmpty()) {
+            ArrayNode gates = n.putArray("gates");
+            event.gates().forEach(gates::add);
+        }
+        if (event.forced()) {
+            n.put("forced", true);
+        }
+        putIfSet(n, "reason", event.reason());
+        putIfSet(n, "deployment", event.deployment());
+        return n;
+    }
+
+    /** The deployment record of a ledger layer as stored, or null, for {@link LedgerChain} to check. */
+    static JsonNode rawDeployment(byte[] bytes) {
+        JsonNode d = parse(bytes).get("deployment");
+        return d == null || d.isNull() ? null : d;
     }
 
     private static JsonNode parse(byte[] bytes) {

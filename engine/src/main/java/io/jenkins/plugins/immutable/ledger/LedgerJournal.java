@@ -20,11 +20,21 @@ public final class LedgerJournal implements DeploymentJournal {
     private final Ledger ledger;
     private final LedgerLocation where;
     private final ProgressListener listener;
+    private final Event intent;
 
     public LedgerJournal(Ledger ledger, LedgerLocation where, ProgressListener listener) {
+        this(ledger, where, listener, null);
+    }
+
+    /**
+     * @param intent what the deployments saved through this journal carry out, as the ledger will record it (see
+     *               {@link DeploymentRecord#intent()}); null keeps the stored deployment's own (a resume)
+     */
+    public LedgerJournal(Ledger ledger, LedgerLocation where, ProgressListener listener, Event intent) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.where = Objects.requireNonNull(where, "where");
         this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.intent = intent;
     }
 
     @Override
@@ -48,7 +58,10 @@ public final class LedgerJournal implements DeploymentJournal {
                         + ": another process took the environment over; leave it to that one, or resume from"
                         + " the ledger");
             }
-            return LedgerFormat.withDeployment(history, new DeploymentRecord(state.id(), json, state.updated()));
+            Event carried = intent != null ? intent
+                    : stored != null && stored.id().equals(state.id()) ? history.deployment().intent() : null;
+            return LedgerFormat.withDeployment(history, new DeploymentRecord(state.id(), json, state.updated(),
+                    carried));
         }, listener);
     }
 

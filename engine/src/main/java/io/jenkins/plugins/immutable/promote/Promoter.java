@@ -85,7 +85,7 @@ public final class Promoter {
         Environment previous = order.previous(env).orElse(null);
         LedgerHistory history = ledger.read(env.location());
         LedgerHistory previousHistory = previous == null ? null : ledger.read(previous.location());
-        history = settle(env, history, request.actor(), request.run());
+        history = settle(env, history, request.actor(), request.run(), null);
 
         Optional<LedgerEntry> live = history.liveEntry();
         if (live.isPresent() && live.get().digest().equals(digest)) {
@@ -108,15 +108,17 @@ public final class Promoter {
             new ImageCopier(registry).withAttachments(true).withListener(listener).copy(image, target);
         }
         DeploymentStrategy strategy = request.strategy() != null ? request.strategy() : env.strategy();
-        DeploymentState state = deployer(env, request).deploy(env.name(), env.repository().toString(), digest,
-                env.replicas(), strategy);
-        boolean deployed = state.phase() == Phase.SUCCEEDED || state.phase() == Phase.RETAINING;
-        Event event = Event.promotion(digest, deployed ? Outcome.DEPLOYED : Outcome.FAILED, request.actor())
-                .withRun(request.run()).withSource(image.toString()).withStrategy(strategy.name())
-                .withGates(lines(results)).withDeployment(state.id());
+        Event intent = Event.promotion(digest, Outcome.DEPLOYED, request.actor()).withRun(request.run())
+                .withSource(image.toString()).withStrategy(strategy.name()).withGates(lines(results));
         if (results.stream().anyMatch(FreezeGate::overridden)) {
-            event = event.forced(request.overrideFreeze());
-        } else if (!deployed) {
+            intent = intent.forced(request.overrideFreeze());
+        }
+        Deployer deployer = deployer(env, owner(request.run(), request.actor()), intent);
+        DeploymentState state = deployer.deploy(env.name(), env.repository().toString(), digest, env.replicas(),
+                strategy);
+        boolean deployed = state.phase() == Phase.SUCCEEDED || state.phase() == Phase.RETAINING;
+        Event event = intent.withOutcome(deployed ? Outcome.DEPLOYED : Outcome.FAILED).withDeployment(state.id());
+        if (!deployed && !event.forced()) {
             event = event.withReason(state.message());
         }
         LedgerEntry entry = ledger.record(env.location(), event, listener);
@@ -132,7 +134,7 @@ public final class Promoter {
                         + entry.sequence() + ")";
         listener.line(message);
         return new PromotionResult(deployed ? PromotionResult.Status.PROMOTED : PromotionResult.Status.FAILED,
-                env.name(), target, entry.previousDigest(), results, entry, state, message);
+                env.name(), target, entry.previousDigest(), results, entry, state, message, failureKind(deployer));
     }
 
     /**
@@ -144,7 +146,7 @@ public final class Promoter {
     public PromotionResult rollback(RollbackRequest request) {
         Environment env = order.named(request.environment());
         LedgerLocation where = env.location();
-        LedgerHistory history = settle(env, ledger.read(where), request.actor(), request.run());
+        LedgerHistory history = settle(env, ledger.read(where), request.actor(), request.run(), null);
         LedgerEntry live = history.liveEntry().orElseThrow(() -> EngineException.refused(env.name()
                 + " has nothing live according to its ledger, so there is nothing to roll back; promote a digest"
                 + " into it instead"));
@@ -178,7 +180,12 @@ public final class Promoter {
         List<GateResult> results = runGates(env, context, request.forceReason(), null);
 
         DeploymentStrategy strategy = request.strategy() != null ? request.strategy() : env.strategy();
-        Deployer deployer = deployer(env, request.run() != null ? request.run() : request.actor());
+        Event intent = Event.rollback(target, Outcome.ROLLED_BACK, request.actor()).withRun(request.run())
+                .withSource(live.digest().toString()).withStrategy(strategy.name()).withGates(lines(results));
+        if (request.forceReason() != null) {
+            intent = intent.forced(request.forceReason());
+        }
+        Deployer deployer = deployer(env, owner(request.run(), request.actor()), intent);
         Optional<DeploymentState> current = deployer.current(env.name());
         DeploymentState state;
         String how;
@@ -219,24 +226,45 @@ public final class Promoter {
     /**
      * Carries on the deployment a dead process left in an environment (it finishes, or rolls back), records its
      * outcome in the ledger if it is not there yet, and moves the tag. Does nothing but say so when nothing is left.
+     *
+     * <p>Nothing in the deployment record is taken on trust: it must start from what the ledger says is live, its
+     * owner must be gone (a live owner on this host is left to finish), and a promotion it carries on must pass the
+     * environment's gates again; one that does not is rolled back, recorded as failed, and refused.
      */
     public Optional<PromotionResult> resume(String environment, String actor, String run) {
         Environment env = order.named(environment);
-        Deployer deployer = deployer(env, run != null ? run : actor);
-        Optional<DeploymentState> current = deployer.current(env.name());
-        if (current.isEmpty()) {
+        LedgerHistory history = ledger.read(env.location());
+        if (history.deployment() == null) {
             listener.line(env.name() + " has no deployment to resume");
             return Optional.empty();
         }
-        if (current.get().phase().isUnfinished()) {
-            listener.line("resuming deployment " + current.get().id() + " of " + current.get().to().shortForm()
-                    + " to " + env.name() + " (" + current.get().phase() + ", owner " + current.get().owner() + ")");
+        DeploymentState unfinished = checkedRecord(env, history);
+        Deployer deployer = deployer(env, owner(run, actor), null);
+        List<GateResult> gates = null;
+        if (unfinished.phase().isUnfinished()) {
+            requireOwnerGone(env, unfinished);
+            if (unfinished.phase() == Phase.RUNNING) {
+                gates = regate(env, history, unfinished);
+                List<GateResult> refused = gates.stream().filter(r -> !r.passed()).toList();
+                if (!refused.isEmpty() && refused.stream().allMatch(r -> r.gate().equals(ApprovalGate.NAME))) {
+                    throw new PromotionRefusedException("Resuming deployment " + unfinished.id() + " of "
+                            + unfinished.to().shortForm() + " to " + env.name() + " needs approval again: "
+                            + refused.get(0).message() + "\nNothing was done; it still owns " + env.name()
+                            + ". Resume with an approver (on the command line, --approve), or abandon it", gates);
+                }
+                if (!refused.isEmpty()) {
+                    throw refusedOnResume(env, deployer, unfinished, history.deployment().intent(), gates, actor,
+                            run);
+                }
+            }
+            listener.line("resuming deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
+                    + env.name() + " (" + unfinished.phase() + ", owner " + unfinished.owner() + ")");
             deployer.resume(env.name());
+            history = ledger.read(env.location());
         }
-        LedgerHistory history = ledger.read(env.location());
-        LedgerHistory settled = settle(env, history, actor, run);
+        LedgerHistory settled = settle(env, history, actor, run, gates);
         if (settled == history) {
-            listener.line("the ledger of " + env.name() + " already records deployment " + current.get().id()
+            listener.line("the ledger of " + env.name() + " already records deployment " + unfinished.id()
                     + ": nothing to resume");
             return Optional.empty();
         }
@@ -244,8 +272,108 @@ public final class Promoter {
         return Optional.of(new PromotionResult(entry.outcome() == Outcome.DEPLOYED ? PromotionResult.Status.PROMOTED
                 : entry.outcome() == Outcome.ROLLED_BACK ? PromotionResult.Status.ROLLED_BACK
                 : PromotionResult.Status.FAILED, env.name(), env.repository().digest(entry.digest()),
-                entry.previousDigest(), List.of(), entry, deployer.current(env.name()).orElse(null),
-                "recorded " + entry.summary()));
+                entry.previousDigest(), gates == null ? List.of() : gates, entry,
+                deployer.current(env.name()).orElse(null), "recorded " + entry.summary()));
+    }
+
+    /**
+     * The deployment record of a checked history, as the deploy package reads it, checked against the history: it
+     * is this environment's, and it starts from what the ledger says is live (or, going back, returns to it).
+     */
+    private DeploymentState checkedRecord(Environment env, LedgerHistory history) {
+        LedgerLocation where = env.location();
+        DeploymentState s = DeploymentStateJson.fromJson(history.deployment().state()
+                .getBytes(StandardCharsets.UTF_8), where.toString());
+        Optional<Digest> live = history.live();
+        // A new deployment starts from the live digest; a retained colour switched back returns from the live one.
+        boolean fromLive = live.isEmpty() || live.get().equals(s.from()) || live.get().equals(s.to());
+        Event intent = history.deployment().intent();
+        if (!s.environment().equals(env.name()) || !s.id().equals(history.deployment().id()) || !fromLive
+                || intent != null && !intent.digest().equals(s.to())
+                && !(intent.action() == Action.ROLLBACK && intent.digest().equals(s.from()))) {
+            throw EngineException.integrity("the deployment record in the ledger " + where + " does not fit its"
+                    + " history: deployment " + s.id() + " of " + s.to().shortForm() + " to " + s.environment()
+                    + " from " + (s.from() == null ? "nothing" : s.from().shortForm()) + " (owner " + s.owner()
+                    + (intent == null ? "" : ", for a " + intent.action() + " of " + intent.digest().shortForm())
+                    + "), while the ledger says " + live.map(Digest::shortForm).orElse("nothing") + " is live."
+                    + " It was forged or copied from elsewhere; nothing was done. Check what runs in " + env.name()
+                    + " (immutable drift " + env.name() + ") and find out who pushed the ledger version "
+                    + history.version() + " (the registry's logs)");
+        }
+        return s;
+    }
+
+    /** Refuses to take over a deployment whose owner still runs on this host. */
+    private void requireOwnerGone(Environment env, DeploymentState s) {
+        Optional<String> owner = Deployer.liveOwner(s);
+        if (owner.isPresent()) {
+            throw EngineException.refused("deployment " + s.id() + " of " + s.to().shortForm() + " to " + env.name()
+                    + " is still driven by its owner, " + owner.get() + ", which is alive (last step "
+                    + s.updated() + ": " + s.message() + "). Nothing was done: let it finish, or stop that process"
+                    + " and resume again");
+        }
+    }
+
+    /**
+     * Runs the gates again for what a deployment record carries into the environment, as if it were asked now: a
+     * promotion's target against the promotion gates (it is in the environment's repository, with its signatures
+     * and attestations), a rollback's target only if it was live here, against the rollback gates, forced only as
+     * the record says it was. Approval is asked again when the environment requires it.
+     */
+    private List<GateResult> regate(Environment env, LedgerHistory history, DeploymentState s) {
+        Event intent = history.deployment().intent();
+        boolean rollback = intent != null ? intent.action() == Action.ROLLBACK : history.wasLive(s.to());
+        ImageReference image = env.repository().digest(s.to());
+        String actor = intent == null ? s.owner() : intent.actor();
+        if (rollback) {
+            if (!history.wasLive(s.to())) {
+                return List.of(GateResult.refuse("rollback", s.to().shortForm() + " was never live in " + env.name()
+                        + ", so a rollback cannot return to it"));
+            }
+            listener.line("checking the gates again for the rollback of " + env.name() + " to "
+                    + s.to().shortForm() + " that deployment " + s.id() + " carries out");
+            return gateResults(env, new GateContext(Action.ROLLBACK, image, env, null, history, null, actor,
+                    listener), intent != null && intent.forced() ? intent.reason() : null, null);
+        }
+        Environment previous = order.previous(env).orElse(null);
+        LedgerHistory previousHistory = previous == null ? null : ledger.read(previous.location());
+        listener.line("checking the gates again for the promotion of " + s.to().shortForm() + " to " + env.name()
+                + " that deployment " + s.id() + " carries out");
+        // a promotion that overrode a freeze (recorded as forced in its intent) still may, once resumed
+        return gateResults(env, new GateContext(Action.PROMOTE, image, env, previous, history, previousHistory,
+                actor, listener), null, intent != null && intent.forced() ? intent.reason() : null);
+    }
+
+    /** Like {@link #runGates}, but refusals are returned, not thrown. */
+    private List<GateResult> gateResults(Environment env, GateContext context, String forceReason,
+            String overrideFreeze) {
+        try {
+            return runGates(env, context, forceReason, overrideFreeze);
+        } catch (PromotionRefusedException e) {
+            return e.results();
+        }
+    }
+
+    /**
+     * A deployment carried on a target the gates refuse: it is rolled back, recorded as failed with the refusals,
+     * and the resume refused.
+     */
+    private PromotionRefusedException refusedOnResume(Environment env, Deployer deployer, DeploymentState s,
+            Event intent, List<GateResult> gates, String actor, String run) {
+        String refusals = gates.stream().filter(r -> !r.passed()).map(r -> "  - " + r.gate() + ": " + r.message())
+                .collect(Collectors.joining("\n"));
+        String reason = "not resumed by " + actor + ": " + s.to().shortForm() + " fails the gates of " + env.name()
+                + " now (deployment " + s.id() + ", owner " + s.owner() + ")";
+        listener.line(reason + "; rolling it back");
+        deployer.rollback(env.name(), reason);
+        Event base = intent != null ? intent : Event.promotion(s.to(), Outcome.FAILED, actor).withRun(run)
+                .withStrategy(s.strategy());
+        LedgerEntry entry = ledger.record(env.location(), base.withOutcome(Outcome.FAILED).withGates(lines(gates))
+                .withDeployment(s.id()).withReason(reason), listener);
+        return new PromotionRefusedException("Resuming deployment " + s.id() + " of " + s.to().shortForm() + " to "
+                + env.name() + " refused by the gates:\n" + refusals + "\nThe deployment was rolled back to "
+                + (s.from() == null ? "nothing" : s.from().shortForm()) + " and recorded as failed (entry #"
+                + entry.sequence() + ").", gates);
     }
 
     /**
@@ -255,16 +383,20 @@ public final class Promoter {
      */
     public Optional<PromotionResult> abandon(String environment, String actor, String run, String reason) {
         Environment env = order.named(environment);
-        Deployer deployer = deployer(env, run != null ? run : actor);
-        Optional<DeploymentState> current = deployer.current(env.name());
-        if (current.isEmpty() || !current.get().phase().isUnfinished()) {
+        LedgerHistory history = ledger.read(env.location());
+        if (history.deployment() == null) {
             return Optional.empty();
         }
-        DeploymentState unfinished = current.get();
+        DeploymentState unfinished = checkedRecord(env, history);
+        if (!unfinished.phase().isUnfinished()) {
+            return Optional.empty();
+        }
+        requireOwnerGone(env, unfinished);
+        Deployer deployer = deployer(env, owner(run, actor), null);
         listener.line("abandoning deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
                 + env.name() + " (" + reason + "); returning traffic to what was live");
         DeploymentState state = deployer.rollback(env.name(), reason);
-        LedgerHistory settled = settle(env, ledger.read(env.location()), actor, run);
+        LedgerHistory settled = settle(env, ledger.read(env.location()), actor, run, null);
         LedgerEntry entry = settled.last().orElseThrow();
         String message = "abandoned deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
                 + env.name() + ": " + state.message() + "; recorded as failed (entry #" + entry.sequence() + ")";
@@ -429,25 +561,42 @@ public final class Promoter {
 
     /**
      * Brings the ledger in line with what a dead process left: an unfinished deployment stops the operation (resume
-     * it first); a finished deployment the ledger does not record yet is recorded; a tag not yet moved to the live
-     * digest is moved. Returns the history after that.
+     * it first); a finished deployment the ledger does not record yet is recorded (a promotion or rollback only once
+     * its target passes the gates again, unless {@code gates} already did); a tag not yet moved to the live digest
+     * is moved. Returns the history after that.
      */
-    private LedgerHistory settle(Environment env, LedgerHistory history, String actor, String run) {
+    private LedgerHistory settle(Environment env, LedgerHistory history, String actor, String run,
+            List<GateResult> gates) {
         LedgerLocation where = env.location();
-        Optional<DeploymentState> journal = Optional.ofNullable(history.deployment()).map(d ->
-                DeploymentStateJson.fromJson(d.state().getBytes(StandardCharsets.UTF_8), where.toString()));
-        if (journal.isPresent()) {
-            DeploymentState s = journal.get();
+        if (history.deployment() != null) {
+            DeploymentState s = checkedRecord(env, history);
             if (s.phase().isUnfinished()) {
                 throw EngineException.refused("an unfinished deployment owns " + env.name() + ": " + s.strategy()
                         + " of " + s.to().shortForm() + " (deployment " + s.id() + ", owner " + s.owner() + ", "
                         + s.phase() + ": " + s.message() + "). Resume it (the Jenkins step resumes after a restart;"
-                        + " on the command line `immutable resume " + env.name() + "`) and it finishes or rolls back");
+                        + " on the command line `immutable resume " + env.name() + "`) and it finishes or rolls back,"
+                        + " or abandon it (`immutable abandon " + env.name() + "`) to return to what was live");
             }
             Event missing = unrecorded(history, s, actor, run);
             if (missing != null) {
                 listener.line("the ledger of " + env.name() + " does not record how deployment " + s.id()
                         + " ended (its process stopped first); recording it now");
+                if (missing.outcome().makesLive() && missing.digest().equals(s.to())) {
+                    List<GateResult> checked = gates != null ? gates : regate(env, history, s);
+                    missing = missing.withGates(lines(checked));
+                    if (checked.stream().anyMatch(r -> !r.passed())) {
+                        String refusals = checked.stream().filter(r -> !r.passed())
+                                .map(r -> "  - " + r.gate() + ": " + r.message()).collect(Collectors.joining("\n"));
+                        LedgerEntry entry = ledger.record(where, missing.withOutcome(Outcome.FAILED).withReason(
+                                "not recorded as live: " + s.to().shortForm() + " fails the gates of " + env.name()
+                                        + " (deployment " + s.id() + ", owner " + s.owner() + ")"), listener);
+                        throw new PromotionRefusedException("Deployment " + s.id() + " says it made "
+                                + s.to().shortForm() + " live in " + env.name() + ", but the gates refuse it:\n"
+                                + refusals + "\nIt was recorded as failed (entry #" + entry.sequence() + ") and the"
+                                + " tag " + where.environmentTag() + " was not moved. Check what runs there (immutable"
+                                + " drift " + env.name() + ") and roll back or promote a digest that passes", checked);
+                    }
+                }
                 ledger.record(where, missing, listener);
                 history = ledger.read(where);
             }
@@ -461,13 +610,17 @@ public final class Promoter {
         return history;
     }
 
-    /** The entry a finished deployment should have in the ledger and does not, or null. */
+    /**
+     * The entry a finished deployment should have in the ledger and does not, or null: what its record says it
+     * carries out (the promotion or rollback, who asked, from where), with its outcome, and who recorded it.
+     */
     private static Event unrecorded(LedgerHistory history, DeploymentState s, String actor, String run) {
         boolean named = history.entries().stream().anyMatch(e -> s.id().equals(e.event().deployment()));
         Digest serving = s.servingDigest();
-        if (named && Objects.equals(history.live().orElse(null), serving)) {
+        if (named && (s.phase() != Phase.ROLLED_BACK || Objects.equals(history.live().orElse(null), serving))) {
             return null;
         }
+        Event intent = history.deployment().intent();
         String reason = "recorded on resume by " + actor + ": deployment " + s.id() + " (owner " + s.owner() + "): "
                 + s.message();
         Event event;
@@ -475,24 +628,42 @@ public final class Promoter {
             if (named && s.from() == null) {
                 return null;
             }
-            event = named
-                    ? Event.rollback(s.from(), Outcome.ROLLED_BACK, actor)
-                    : Event.promotion(s.to(), Outcome.FAILED, actor);
+            // Taken back after it was recorded live (a retained colour switched back), or given up before.
+            event = named && intent != null && intent.action() == Action.ROLLBACK && intent.digest().equals(s.from())
+                    ? intent.withOutcome(Outcome.ROLLED_BACK)
+                    : named
+                    ? Event.rollback(s.from(), Outcome.ROLLED_BACK, actor).withRun(run).withSource(s.to().toString())
+                    : intent != null ? intent.withOutcome(Outcome.FAILED)
+                    : Event.promotion(s.to(), Outcome.FAILED, actor).withRun(run);
+        } else if (intent != null) {
+            event = intent.withOutcome(intent.action() == Action.ROLLBACK ? Outcome.ROLLED_BACK : Outcome.DEPLOYED);
         } else {
-            event = history.wasLive(s.to())
+            event = (history.wasLive(s.to())
                     ? Event.rollback(s.to(), Outcome.ROLLED_BACK, actor)
-                    : Event.promotion(s.to(), Outcome.DEPLOYED, actor);
+                    : Event.promotion(s.to(), Outcome.DEPLOYED, actor)).withRun(run);
         }
-        return event.withRun(run).withStrategy(s.strategy()).withDeployment(s.id()).withReason(reason);
+        if (event.strategy() == null) {
+            event = event.withStrategy(s.strategy());
+        }
+        return event.withDeployment(s.id()).withReason(event.forced() && event.reason() != null
+                ? event.reason() + "; " + reason : reason);
     }
 
-    private Deployer deployer(Environment env, PromotionRequest request) {
-        return deployer(env, request.run() != null ? request.run() : request.actor());
+    /** Outage when a server failed the deployment; else (judged bad) analysis failed. */
+    private static EngineException.Kind failureKind(Deployer deployer) {
+        return deployer.failure().map(EngineException::kind)
+                .filter(k -> k == EngineException.Kind.OUTAGE).orElse(EngineException.Kind.ANALYSIS_FAILED);
     }
 
-    private Deployer deployer(Environment env, String owner) {
+    private static String owner(String run, String actor) {
+        return run != null ? run : actor;
+    }
+
+    /** A deployer journalling in the environment's ledger; {@code intent} is what its deployments carry out. */
+    private Deployer deployer(Environment env, String owner, Event intent) {
         Deployer.Builder b = Deployer.builder(env.target(), env.router(),
-                new LedgerJournal(ledger, env.location(), listener)).listener(listener).owner(owner).clock(clock);
+                new LedgerJournal(ledger, env.location(), listener, intent)).listener(listener).owner(owner)
+                .clock(clock);
         if (analysis != null) {
             b.analysis(analysis);
         }

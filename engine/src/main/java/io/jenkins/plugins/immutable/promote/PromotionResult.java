@@ -18,9 +18,13 @@ import java.util.List;
  * @param entry       the ledger entry written, or null when nothing was written ({@link Status#ALREADY_LIVE})
  * @param deployment  the deployment's final state, or null when nothing was deployed
  * @param message     one paragraph for people
+ * @param failure     for {@link Status#FAILED}, what kind of failure: {@link EngineException.Kind#ANALYSIS_FAILED}
+ *                    when the version was judged bad (health check, canary analysis), {@link EngineException.Kind#OUTAGE}
+ *                    when a server (the registry a pull came from) failed
  */
 public record PromotionResult(Status status, String environment, ImageReference image, Digest previous,
-        List<GateResult> gates, LedgerEntry entry, DeploymentState deployment, String message) {
+        List<GateResult> gates, LedgerEntry entry, DeploymentState deployment, String message,
+        EngineException.Kind failure) {
 
     /** What happened. */
     public enum Status {
@@ -36,6 +40,12 @@ public record PromotionResult(Status status, String environment, ImageReference 
 
     public PromotionResult {
         gates = List.copyOf(gates);
+        failure = failure == null ? EngineException.Kind.ANALYSIS_FAILED : failure;
+    }
+
+    public PromotionResult(Status status, String environment, ImageReference image, Digest previous,
+            List<GateResult> gates, LedgerEntry entry, DeploymentState deployment, String message) {
+        this(status, environment, image, previous, gates, entry, deployment, message, null);
     }
 
     /** True unless {@link Status#FAILED}. */
@@ -44,12 +54,13 @@ public record PromotionResult(Status status, String environment, ImageReference 
     }
 
     /**
-     * Returns this result, or throws when the deployment failed: {@link EngineException.Kind#ANALYSIS_FAILED}, since
-     * the new digest was judged bad (a failed health check or canary analysis) and rolled back.
+     * Returns this result, or throws when the deployment failed: {@link EngineException.Kind#ANALYSIS_FAILED} when the
+     * new digest was judged bad (a failed health check or canary analysis) and rolled back, or the {@link #failure}
+     * kind that made it roll back (an outage).
      */
     public PromotionResult requireSuccess() {
         if (status == Status.FAILED) {
-            throw new EngineException(EngineException.Kind.ANALYSIS_FAILED, message);
+            throw new EngineException(failure, message);
         }
         return this;
     }

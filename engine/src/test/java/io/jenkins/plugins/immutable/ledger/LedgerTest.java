@@ -186,6 +186,112 @@ public class LedgerTest {
         assertMentions(v.problems(), "differs from the one in the version it replaced");
     }
 
+    /** The ledger version under the ledger tag now. */
+    private Digest head() {
+        return client.headManifest(repo.tag(prod.ledgerTag())).orElseThrow().digest();
+    }
+
+    /**
+     * The first {@code count} entries of {@code entries}, with every hash and link recomputed as a forger with push
+     * rights can: the last one appended to {@code appendedTo}.
+     */
+    private static ArrayNode rechained(ArrayNode entries, int count, Digest appendedTo) {
+        ArrayNode result = JSON.createArrayNode();
+        String previous = null;
+        for (int i = 0; i < count; i++) {
+            ObjectNode n = entries.get(i).deepCopy();
+            if (previous == null) {
+                n.remove("previousHash");
+            } else {
+                n.put("previousHash", previous);
+            }
+            if (i == count - 1 && appendedTo != null) {
+                n.put("previousLedger", appendedTo.toString());
+            }
+            n.put("hash", LedgerFormat.hash(n).toString());
+            previous = n.get("hash").asText();
+            result.add(n);
+        }
+        return result;
+    }
+
+    /** Pushes a ledger version by hand with these entries, naming {@code previousVersion}, under the ledger tag. */
+    private Digest pushVersion(ArrayNode entries, Digest previousVersion) throws Exception {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", LedgerFormat.SCHEMA_VERSION);
+        root.put("environment", "prod");
+        root.put("previousVersion", previousVersion.toString());
+        root.set("entries", entries);
+        return pushByHand(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    }
+
+    @Test
+    public void aHistoryRewrittenFromEntryOneAndPushedAsSeveralForgedVersionsIsReportedWhereItLeavesTheGenuine()
+            throws Exception {
+        Digest d1 = image(1);
+        Digest d2 = image(2);
+        Digest d3 = image(3);
+        Digest unsigned = image(9);
+        Ledger writer = ledger();
+        deploy(writer, prod, d1, "alice");
+        Digest v1 = head();
+        deploy(writer, prod, d2, "bob");
+        deploy(writer, prod, d3, "carol");
+        ArrayNode genuine = (ArrayNode) JSON.readTree(storedLayer()).get("entries");
+
+        // Entry #1 now says an unsigned digest was deployed by mallory; everything after it is rechained.
+        ArrayNode forged = genuine.deepCopy();
+        ((ObjectNode) forged.get(0)).put("digest", unsigned.toString()).put("actor", "mallory");
+        ((ObjectNode) forged.get(1)).put("previousDigest", unsigned.toString());
+        Digest a = pushVersion(rechained(forged, 2, v1), v1);
+        pushVersion(rechained(forged, 3, a), a);
+
+        LedgerVerification v = ledger().verify(prod);
+        assertFalse("two forged versions on top of a genuine one pass as intact", v.intact());
+        assertMentions(v.problems(), "entry #1 of version " + a + " differs from the one in the version it"
+                + " replaced, " + v1);
+        EngineException e = integrityError(() -> ledger().read(prod));
+        assertTrue(e.getMessage(), e.getMessage().contains("Nothing was changed"));
+        // The advice names the genuine version the forgery was built on, never one of the forged ones.
+        assertEquals(v1, v.lastIntactVersion());
+    }
+
+    @Test
+    public void aLedgerTagMovedBackToAnOlderGenuineVersionIsDetectedByTheAnchorKeptFromAnEarlierRun()
+            throws Exception {
+        Path state = java.nio.file.Files.createTempDirectory("anchors");
+        LedgerAnchors kept = new FileLedgerAnchors(state);
+        Digest d1 = image(1);
+        deploy(new Ledger(client, Clock.systemUTC(), Duration.ofMillis(50), 5, kept), prod, d1, "alice");
+        Digest older = head();
+        new Ledger(client, Clock.systemUTC(), Duration.ofMillis(50), 5, kept).record(prod,
+                Event.promotion(image(2), Outcome.FAILED, "bob").withReason("health check failed"),
+                ProgressListener.NONE);
+        Digest newer = head();
+        // A later run reads it, as `immutable history` does, and keeps its anchor.
+        assertEquals(2, new Ledger(client, kept).read(prod).entries().size());
+
+        // The older version's own chain is intact and the environment tag agrees with it: only an anchor tells.
+        client.putManifest(repo.tag(prod.ledgerTag()), client.getManifest(repo.digest(older)));
+        assertTrue("without an anchor the older version looks intact", ledger().verify(prod).intact());
+        LedgerVerification v = new Ledger(client, kept).verify(prod);
+        assertFalse(v.intact());
+        assertMentions(v.problems(), "is not among the versions the ledger's head was built on");
+        assertMentions(v.problems(), new FileLedgerAnchors(state).file(prod).toString());
+        assertEquals(newer, v.lastIntactVersion());
+        integrityError(() -> new Ledger(client, kept).record(prod, Event.promotion(d1, Outcome.FAILED, "x"),
+                ProgressListener.NONE));
+        assertEquals("nothing is written over a rolled-back ledger", older, head());
+
+        // Deleting the head altogether is no empty ledger either.
+        client.putManifest(repo.tag(prod.ledgerTag()), client.getManifest(repo.digest(newer)));
+        assertEquals(2, new Ledger(client, kept).read(prod).entries().size());
+        assertTrue(client.deleteManifest(repo.digest(newer)));
+        LedgerVerification deleted = new Ledger(client, kept).verify(prod);
+        assertMentions(deleted.problems(), "the ledger tag " + prod.ledgerTag() + " is gone, but version");
+        assertTrue("without an anchor it reads as empty", ledger().verify(prod).intact());
+    }
+
     @Test
     public void droppingTheLastEntryIsReportedByTheTagAndByAWriterThatSawIt() {
         Digest d1 = image(1);

@@ -189,6 +189,8 @@ public class PromotionTest {
         Environment prod = PromotionProcess.environment(first.name(), first.repository().toString(),
                 site.haproxySocket().toString(), ports[0], ports[1], Duration.ofSeconds(8));
         Promoter promoter = promoter(prod);
+        // v3 was live before: the killed promotion brings it back, and is still a promotion.
+        promoter.promote(PromotionRequest.of(images.ci(images.v3), prod.name(), "alice", "run-0"));
         promoter.promote(PromotionRequest.of(images.ci(images.v2), prod.name(), "alice", "run-1"));
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -214,7 +216,7 @@ public class PromotionTest {
         EngineException owned = assertThrows(EngineException.class,
                 () -> promoter.promote(PromotionRequest.of(images.ci(images.v1), prod.name(), "bob", null)));
         assertTrue(owned.getMessage(), owned.getMessage().contains("an unfinished deployment owns " + prod.name()));
-        assertEquals("the killed promotion recorded nothing yet", 1, ledger(prod).entries().size());
+        assertEquals("the killed promotion recorded nothing yet", 2, ledger(prod).entries().size());
 
         PromotionResult resumed = promoter.resume(prod.name(), "carol", "run-9").orElseThrow();
         assertEquals(PromotionResult.Status.PROMOTED, resumed.status());
@@ -222,6 +224,11 @@ public class PromotionTest {
         assertEquals(images.v3, entry.digest());
         assertEquals(Outcome.DEPLOYED, entry.outcome());
         assertEquals("canary", entry.event().strategy());
+        assertEquals("what happened is recorded: the killed process' promotion", Action.PROMOTE, entry.action());
+        assertEquals("process", entry.actor());
+        assertTrue(entry.run(), entry.run().startsWith("pid "));
+        assertEquals(images.ci(images.v3).toString(), entry.event().source());
+        assertTrue(entry.event().gates().toString(), entry.event().gates().get(0).startsWith("previous-environment"));
         assertTrue(entry.reason(), entry.reason().startsWith("recorded on resume by carol: deployment "));
         assertEquals(images.v3, new Ledger(images.client).tagged(prod.location()).orElseThrow());
         assertTrue(site.running(prod).contains(images.v3));

@@ -315,7 +315,10 @@ public final class DockerHostTarget implements DeploymentTarget {
             throw EngineException.badInput(reference + " is not in the registry (" + e.getMessage().strip()
                     + "); push it first, or check the repository and digest");
         } catch (DockerException e) {
-            throw outage("pull " + reference + " (check the registry address and the pull credentials)", e);
+            String registry = reference.substring(0, Math.max(reference.indexOf('/'), 0));
+            throw EngineException.outage("the Docker engine could not pull " + reference + " from the registry "
+                    + registry + ": " + e.getMessage().strip() + "; check that " + registry + " is up and reachable"
+                    + " from the Docker host, and the pull credentials", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw EngineException.outage("interrupted while pulling " + reference, e);
