@@ -1,5 +1,7 @@
 package io.jenkins.plugins.immutable.config;
 
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.model.Item;
 import hudson.security.Permission;
 import hudson.security.PermissionGroup;
@@ -28,4 +30,16 @@ public final class DeliveryPermissions {
 
     private DeliveryPermissions() {
     }
+
+    /**
+     * Loads this class while Jenkins starts, so the permissions are registered before anything lists them (the
+     * authorization matrix) or expands what a grant implies.
+     */
+    @Initializer(before = InitMilestone.SYSTEM_CONFIG_LOADED)
+    public static void register() {
+        LOGGER.fine(() -> "permissions registered: " + FREEZE.getId() + ", " + OVERRIDE_FREEZE.getId());
+    }
+
+    private static final java.util.logging.Logger LOGGER =
+            java.util.logging.Logger.getLogger(DeliveryPermissions.class.getName());
 }

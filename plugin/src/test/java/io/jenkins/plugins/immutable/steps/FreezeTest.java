@@ -20,7 +20,6 @@ import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import jenkins.model.Jenkins;
 import jenkins.security.QueueItemAuthenticatorConfiguration;
 import org.htmlunit.HttpMethod;
@@ -93,21 +92,23 @@ public class FreezeTest {
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.READ, hudson.model.Item.READ, hudson.model.Item.BUILD).everywhere().to("bob")
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin"));
-        QueueItemAuthenticatorConfiguration.get().getAuthenticators().add(new MockQueueItemAuthenticator(
-                Map.of("release", User.getById("bob", true).impersonate2())));
+        QueueItemAuthenticatorConfiguration.get().getAuthenticators().add(new MockQueueItemAuthenticator()
+                .authenticate("release", User.getById("bob", true).impersonate2()));
         WorkflowRun notAllowed = run(p, "promoteImage image: '" + image + "', to: 'prod', overrideFreeze: 'hotfix'",
                 Result.FAILURE);
         r.assertLogContains("may not override", notAllowed);
         r.assertLogContains(DeliveryPermissions.OVERRIDE_FREEZE.name, notAllowed);
 
-        // from the Environments page: bob may not unfreeze, an administrator may
+        // from the Environments page: bob may not unfreeze, an administrator may (crumbs off: this is about who)
+        r.jenkins.setCrumbIssuer(null);
         JenkinsRule.WebClient bob = r.createWebClient().login("bob");
         bob.setThrowExceptionOnFailingStatusCode(false);
-        WebRequest unfreeze = new WebRequest(new java.net.URL(r.getURL(), p.getUrl()
-                + "immutable-environments/freeze?environment=prod&reason=over&unfreeze=true"), HttpMethod.POST);
-        assertEquals(403, bob.getPage(bob.addCrumb(unfreeze)).getWebResponse().getStatusCode());
+        java.net.URL unfreeze = new java.net.URL(r.getURL(), p.getUrl()
+                + "immutable-environments/freeze?environment=prod&reason=over&unfreeze=true");
+        assertEquals(403, bob.getPage(new WebRequest(unfreeze, HttpMethod.POST)).getWebResponse()
+                .getStatusCode());
         JenkinsRule.WebClient admin = r.createWebClient().login("admin");
-        admin.getPage(admin.addCrumb(unfreeze));
+        admin.getPage(new WebRequest(unfreeze, HttpMethod.POST));
         LedgerEntry lifted = ledger().get(ledger().size() - 1);
         assertEquals(Action.UNFREEZE, lifted.action());
         assertEquals("admin", lifted.actor());
