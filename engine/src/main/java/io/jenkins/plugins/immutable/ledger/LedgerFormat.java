@@ -220,23 +220,7 @@ public final class LedgerFormat {
             Digest previousLedger, Digest previousHash, Digest hash) {
         ObjectNode n = NODES.objectNode();
         n.put("sequence", sequence);
-        n.put("action", event.action().label());
-        putIfSet(n, "digest", event.digest());
-        n.put("outcome", event.outcome().label());
-        n.put("time", time.toString());
-        n.put("actor", event.actor());
-        putIfSet(n, "run", event.run());
-        putIfSet(n, "source", event.source());
-        putIfSet(n, "strategy", event.strategy());
-        if (!event.gates().isEmpty()) {
-            ArrayNode gates = n.putArray("gates");
-            event.gates().forEach(gates::add);
-        }
-        if (event.forced()) {
-            n.put("forced", true);
-        }
-        putIfSet(n, "reason", event.reason());
-        putIfSet(n, "deployment", event.deployment());
+        putEvent(n, event, time);
         putIfSet(n, "previousDigest", previousDigest);
         putIfSet(n, "previousLedger", previousLedger);
         putIfSet(n, "previousHash", previousHash);
@@ -282,11 +266,18 @@ public final class LedgerFormat {
     /** An event as a deployment record's intent stores it: the members of an entry that the event gives. */
     private static ObjectNode eventNode(Event event) {
         ObjectNode n = NODES.objectNode();
+        putEvent(n, event, null);
+        return n;
+    }
+
+    /** An event's members, as an entry stores them (with its time) and as a record's intent does (without). */
+    private static void putEvent(ObjectNode n, Event event, Instant time) {
         n.put("action", event.action().label());
-        if (event.digest() != null) {
-            n.put("digest", event.digest().toString());
-        }
+        putIfSet(n, "digest", event.digest());
         n.put("outcome", event.outcome().label());
+        if (time != null) {
+            n.put("time", time.toString());
+        }
         n.put("actor", event.actor());
         putIfSet(n, "run", event.run());
         putIfSet(n, "source", event.source());
@@ -300,7 +291,6 @@ public final class LedgerFormat {
         }
         putIfSet(n, "reason", event.reason());
         putIfSet(n, "deployment", event.deployment());
-        return n;
     }
 
     /** The deployment record of a ledger layer as stored, or null, for {@link LedgerChain} to check. */
