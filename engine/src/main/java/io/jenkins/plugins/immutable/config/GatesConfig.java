@@ -60,9 +60,11 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
      *                   environment's selector, {@code proxy="<environment>"}) or {@code ${environment}}
      * @param objective  the SLO in percent (default 99.9)
      * @param burnRates  window to burn-rate threshold (default {@code 1h: 14.4, 5m: 14.4}, the SRE workbook's page)
+     * @param betweenCanarySteps whether a canary into the environment also reads the environment's budget after each
+     *                   step and rolls back while it burns (default false)
      */
-    public record SloConfig(String prometheus, String errorRatio, Double objective, Map<String, Double> burnRates)
-            implements Serializable {
+    public record SloConfig(String prometheus, String errorRatio, Double objective, Map<String, Double> burnRates,
+            boolean betweenCanarySteps) implements Serializable {
 
         private static final long serialVersionUID = 1L;
 

@@ -41,9 +41,11 @@ import io.jenkins.plugins.immutable.ledger.LedgerAnchors;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.promote.Environment;
+import io.jenkins.plugins.immutable.promote.ErrorBudgetGuard;
 import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.promote.PromotionOrder;
 import io.jenkins.plugins.immutable.promote.Promoter;
+import io.jenkins.plugins.immutable.promote.SloPolicy;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
@@ -56,6 +58,7 @@ import io.jenkins.plugins.immutable.sign.VerificationKey;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -384,7 +387,7 @@ public final class Wiring implements AutoCloseable {
             for (EnvironmentConfig e : config.environments()) {
                 templateOf(e.name()).ifPresent(this::analysis);
             }
-            canaryAnalysis = step -> {
+            CanaryAnalysis judged = step -> {
                 Optional<String> template = templateOf(step.environment());
                 if (template.isEmpty()) {
                     return CanaryDecision.proceed("environment " + step.environment() + " names no analysis"
@@ -392,6 +395,14 @@ public final class Wiring implements AutoCloseable {
                 }
                 return analysis(template.get()).judge(step, inconclusivePolicyOf(step.environment()));
             };
+            Map<String, SloPolicy> budgets = new LinkedHashMap<>();
+            for (EnvironmentConfig e : config.environments()) {
+                if (e.gates().slo() != null && e.gates().slo().betweenCanarySteps()) {
+                    budgets.put(e.name(), gates(e.gates()).slo());
+                }
+            }
+            canaryAnalysis = budgets.isEmpty() ? judged : new ErrorBudgetGuard(judged, budgets::get,
+                    this::inconclusivePolicyOf, Clock.systemUTC());
         }
         return canaryAnalysis;
     }

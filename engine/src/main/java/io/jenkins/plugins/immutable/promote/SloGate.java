@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -43,44 +42,18 @@ public final class SloGate implements Gate {
         }
         environments.add(c.environment().name());
         for (String env : environments) {
-            List<String> figures = new ArrayList<>();
-            boolean allOver = true;
-            for (SloPolicy.BurnWindow w : policy.windows()) {
-                String window = SloPolicy.promDuration(w.window());
-                List<Double> values = policy.source().instant(policy.query(env, w.window()), now,
-                        "the error ratio of " + env + " over " + window);
-                double ratio = values.stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max()
-                        .orElse(Double.NaN);
-                if (Double.isNaN(ratio)) {
-                    figures.add(window + ": no requests (burn rate 0, threshold " + number(w.threshold()) + ")");
-                    allOver = false;
-                    continue;
-                }
-                double burn = ratio / (1 - policy.objective());
-                figures.add(window + ": error ratio " + percent(ratio) + ", burn rate " + number(burn)
-                        + (burn >= w.threshold() ? " >= " : " < ") + number(w.threshold()));
-                allOver &= burn >= w.threshold();
-            }
-            String line = env + " (" + String.join("; ", figures) + ")";
-            read.add(line);
-            if (allOver) {
-                burning.add(line);
+            SloPolicy.Burn burn = policy.burn(env, now);
+            read.add(burn.toString());
+            if (burn.burning()) {
+                burning.add(burn.toString());
             }
         }
-        String slo = "SLO " + percent(policy.objective());
+        String slo = "SLO " + SloPolicy.percent(policy.objective());
         if (burning.isEmpty()) {
             return GateResult.pass(NAME, "error budgets hold, " + slo + ": " + String.join("; ", read));
         }
         return GateResult.refuse(NAME, "burning its error budget too fast for a promotion, " + slo + ": "
                 + String.join("; ", burning) + ". Every window is at or over its threshold: wait until the short"
                 + " window recovers, or find out why it fails");
-    }
-
-    private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.3f", ratio * 100).replaceAll("\\.?0+$", "") + "%";
-    }
-
-    private static String number(double value) {
-        return String.format(Locale.ROOT, "%.2f", value).replaceAll("\\.?0+$", "");
     }
 }

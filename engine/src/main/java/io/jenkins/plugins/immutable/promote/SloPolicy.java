@@ -3,8 +3,11 @@ package io.jenkins.plugins.immutable.promote;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.analysis.PrometheusSource;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -39,6 +42,24 @@ public record SloPolicy(PrometheusSource source, String errorRatio, double objec
         }
     }
 
+    /**
+     * One environment's burn over every window at one moment.
+     *
+     * @param environment the environment
+     * @param figures     per window, longest first: the error ratio, the burn rate and its threshold, in words
+     * @param burning     whether every window is at or over its threshold
+     */
+    public record Burn(String environment, List<String> figures, boolean burning) {
+        public Burn {
+            figures = List.copyOf(figures);
+        }
+
+        @Override
+        public String toString() {
+            return environment + " (" + String.join("; ", figures) + ")";
+        }
+    }
+
     public SloPolicy {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(errorRatio, "errorRatio");
@@ -70,9 +91,46 @@ public record SloPolicy(PrometheusSource source, String errorRatio, double objec
                 .replace("${window}", promDuration(window));
     }
 
+    /**
+     * Reads the environment's error ratio over every window at {@code now}. A window without requests burns nothing,
+     * so an environment with an empty window is not burning.
+     *
+     * @throws EngineException OUTAGE when Prometheus cannot be reached, BAD_INPUT when it rejects the query
+     */
+    public Burn burn(String environment, Instant now) {
+        List<String> figures = new ArrayList<>();
+        boolean allOver = true;
+        for (BurnWindow w : windows) {
+            String window = promDuration(w.window());
+            List<Double> values = source.instant(query(environment, w.window()), now,
+                    "the error ratio of " + environment + " over " + window);
+            double ratio = values.stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max()
+                    .orElse(Double.NaN);
+            if (Double.isNaN(ratio)) {
+                figures.add(window + ": no requests (burn rate 0, threshold " + number(w.threshold()) + ")");
+                allOver = false;
+                continue;
+            }
+            double rate = ratio / (1 - objective);
+            figures.add(window + ": error ratio " + percent(ratio) + ", burn rate " + number(rate)
+                    + (rate >= w.threshold() ? " >= " : " < ") + number(w.threshold()));
+            allOver &= rate >= w.threshold();
+        }
+        return new Burn(environment, figures, allOver);
+    }
+
     /** A PromQL duration: {@code 1h}, {@code 5m}, {@code 90s}. */
     static String promDuration(Duration d) {
         long s = d.getSeconds();
         return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    /** A ratio as a percentage with up to three decimals: {@code 4.87%}. */
+    static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.3f", ratio * 100).replaceAll("\\.?0+$", "") + "%";
+    }
+
+    private static String number(double value) {
+        return String.format(Locale.ROOT, "%.2f", value).replaceAll("\\.?0+$", "");
     }
 }

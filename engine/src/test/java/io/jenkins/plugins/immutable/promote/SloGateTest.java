@@ -1,12 +1,22 @@
 package io.jenkins.plugins.immutable.promote;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.analysis.InconclusivePolicy;
 import io.jenkins.plugins.immutable.analysis.PrometheusSource;
+import io.jenkins.plugins.immutable.config.ConfigYaml;
+import io.jenkins.plugins.immutable.config.CredentialResolver;
+import io.jenkins.plugins.immutable.config.DeliveryConfig;
+import io.jenkins.plugins.immutable.config.SigningConfig;
+import io.jenkins.plugins.immutable.config.Wiring;
+import io.jenkins.plugins.immutable.deploy.CanaryAnalysis;
+import io.jenkins.plugins.immutable.deploy.CanaryDecision;
+import io.jenkins.plugins.immutable.deploy.CanaryStep;
 import io.jenkins.plugins.immutable.deploy.BlueGreen;
 import io.jenkins.plugins.immutable.deploy.HealthCheck;
 import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
@@ -16,6 +26,8 @@ import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.registry.RegistryCredentials;
+import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.testing.LoadLoop;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.OutputStream;
@@ -26,6 +38,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +61,7 @@ public class SloGateTest {
 
     private static HttpServer failing;
     private static HttpServer healthy;
+    private static final List<LoadLoop> LOADS = new ArrayList<>();
     private static final HAProxyRuntime HAPROXY = new HAProxyRuntime(Stack.haproxySocket());
 
     @BeforeClass
@@ -56,14 +71,17 @@ public class SloGateTest {
         route(FAILING, failing.getAddress().getPort());
         route(HEALTHY, healthy.getAddress().getPort());
         Thread.sleep(2500); // HAProxy's health check (every second, rise 1) marks the slots up
-        try (LoadLoop a = LoadLoop.start(port(FAILING), "/app", 2);
-                LoadLoop b = LoadLoop.start(port(HEALTHY), "/app", 2)) {
-            Thread.sleep(25_000); // more than the longest window below, at one scrape a second
-        }
+        // the load runs until the class ends, so the short window still has requests in the last test
+        LOADS.add(LoadLoop.start(port(FAILING), "/app", 2));
+        LOADS.add(LoadLoop.start(port(HEALTHY), "/app", 2));
+        Thread.sleep(25_000); // more than the longest window below, at one scrape a second
     }
 
     @AfterClass
-    public static void unroute() {
+    public static void unroute() throws Exception {
+        for (LoadLoop load : LOADS) {
+            load.close();
+        }
         for (String backend : List.of(FAILING, HEALTHY)) {
             HAPROXY.change("set server " + backend + "/blue1 state maint");
         }
@@ -175,6 +193,104 @@ public class SloGateTest {
         assertEquals(outage.getMessage(), EngineException.Kind.OUTAGE, outage.kind());
         assertTrue(outage.getMessage(), outage.getMessage().startsWith("cannot reach Prometheus at http://127.0.0.1:"
                 + dead));
+    }
+
+    private static CanaryStep step(String environment, int holds) {
+        Digest live = Digest.sha256(new byte[] {1});
+        Digest canary = Digest.sha256(new byte[] {2});
+        return new CanaryStep(environment, "d1", 0, 3, 25, live, canary, List.of(), List.of(), List.of("green1"),
+                List.of("baseline1"), environment, Instant.now().minusSeconds(30), holds);
+    }
+
+    private static ErrorBudgetGuard guard(CanaryAnalysis analysis, SloPolicy policy, InconclusivePolicy inconclusive) {
+        return new ErrorBudgetGuard(analysis, env -> env.equals(FAILING) || env.equals(HEALTHY) ? policy : null,
+                env -> inconclusive, Clock.systemUTC());
+    }
+
+    @Test
+    public void betweenCanaryStepsABurningEnvironmentRollsTheCanaryBackWithTheNumbers() throws Exception {
+        ErrorBudgetGuard guard = guard(s -> CanaryDecision.proceed("Pass, score 100"), policy(Stack.prometheus(), 10),
+                InconclusivePolicy.HOLD);
+        CanaryDecision burning = guard.judge(step(FAILING, 0));
+        assertEquals(burning.toString(), CanaryDecision.Action.ROLL_BACK, burning.action());
+        assertTrue(burning.reason(), burning.reason().matches("error budget: burning too fast at 25%, SLO 99%: "
+                + FAILING + " \\(20s: error ratio (4\\d|5\\d)(\\.\\d+)?%, burn rate .* >= 10; 5s: .* >= 10\\),"
+                + " every window at or over its threshold \\(the analysis had said: Pass, score 100\\)"));
+
+        CanaryDecision holding = guard.judge(step(HEALTHY, 0));
+        assertEquals(holding.toString(), CanaryDecision.Action.CONTINUE, holding.action());
+        assertTrue(holding.reason(), holding.reason().startsWith("Pass, score 100; error budget holds, SLO 99%: "
+                + HEALTHY + " (20s: error ratio 0%"));
+
+        CanaryDecision held = guard(s -> CanaryDecision.hold("Marginal"), policy(Stack.prometheus(), 10),
+                InconclusivePolicy.HOLD).judge(step(HEALTHY, 0));
+        assertEquals("the analysis' hold stands", CanaryDecision.Action.HOLD, held.action());
+
+        CanaryDecision unguarded = guard.judge(step("dev", 0));
+        assertEquals("an environment that does not check between steps keeps the analysis' decision",
+                "Pass, score 100", unguarded.reason());
+    }
+
+    @Test
+    public void aBudgetThatCannotBeReadBetweenStepsFollowsTheInconclusivePolicy() throws Exception {
+        SloPolicy blind = policy("http://127.0.0.1:" + freePort(), 10);
+        CanaryAnalysis pass = s -> CanaryDecision.proceed("Pass");
+        CanaryDecision first = guard(pass, blind, InconclusivePolicy.HOLD).judge(step(FAILING, 0));
+        assertEquals(first.toString(), CanaryDecision.Action.HOLD, first.action());
+        assertTrue(first.reason(), first.reason().matches("Pass; the error budget could not be read \\(cannot reach"
+                + " Prometheus at http://127\\.0\\.0\\.1:\\d+.*\\); held at 25% and read again after the pause \\(at"
+                + " most 3 times\\)"));
+        CanaryDecision last = guard(pass, blind, InconclusivePolicy.HOLD).judge(step(FAILING,
+                ErrorBudgetGuard.UNREAD_HOLDS));
+        assertEquals(last.toString(), CanaryDecision.Action.ROLL_BACK, last.action());
+        assertTrue(last.reason(), last.reason().endsWith("after 3 holds at this weight; rolled back rather than going"
+                + " on blind"));
+        CanaryDecision strict = guard(pass, blind, InconclusivePolicy.ROLL_BACK).judge(step(FAILING, 0));
+        assertEquals(strict.toString(), CanaryDecision.Action.ROLL_BACK, strict.action());
+
+        CanaryDecision failed = guard(s -> CanaryDecision.rollBack("Fail, score 12"), blind, InconclusivePolicy.HOLD)
+                .judge(step(FAILING, 0));
+        assertEquals("a failed canary is rolled back without asking Prometheus", "Fail, score 12", failed.reason());
+    }
+
+    @Test
+    public void theConfigurationTurnsTheCheckBetweenCanaryStepsOn() throws Exception {
+        String yaml = """
+                environments:
+                  - name: %s
+                    repository: %s/%s
+                    target: { docker: { ports: 1-2 } }
+                    router: { haproxy: { socket: %s } }
+                    strategy: { canary: { steps: [25], pause: 0s } }
+                    gates:
+                      slo:
+                        prometheus: %s
+                        errorRatio: '%s'
+                        objective: 99
+                        burnRates: { 20s: 10, 5s: 10 }
+                        betweenCanarySteps: true
+                """.formatted(FAILING, Stack.registry(), Stack.uniqueRepository("slo-wiring"), Stack.haproxySocket(),
+                Stack.prometheus(), ERROR_RATIO);
+        DeliveryConfig config = ConfigYaml.parse(yaml, "immutable.yaml");
+        assertTrue(config.environment(FAILING).gates().slo().betweenCanarySteps());
+        assertFalse(ConfigYaml.parse(yaml.replace("        betweenCanarySteps: true\n", ""), "immutable.yaml")
+                .environment(FAILING).gates().slo().betweenCanarySteps());
+        CredentialResolver none = new CredentialResolver() {
+            @Override
+            public RegistryCredentials registry(String host, String credentialsId) {
+                return null;
+            }
+
+            @Override
+            public SigningKey signingKey(SigningConfig.SigningKeyConfig key) {
+                throw new AssertionError("not asked");
+            }
+        };
+        try (Wiring wiring = Wiring.builder(config, none).build()) {
+            CanaryDecision d = wiring.canaryAnalysis().judge(step(FAILING, 0));
+            assertEquals(d.toString(), CanaryDecision.Action.ROLL_BACK, d.action());
+            assertTrue(d.reason(), d.reason().startsWith("error budget: burning too fast at 25%"));
+        }
     }
 
     private static int freePort() {
