@@ -263,7 +263,7 @@ public final class RegistryClient {
                 meter.finish();
                 return;
             } catch (EngineException e) {
-                if (e.kind() != EngineException.Kind.OUTAGE || attempt >= policy.attempts()) {
+                if (!policy.allowsAnother(e, attempt)) {
                     throw e;
                 }
                 transport.listener().line("copying blob " + blob.digest().shortForm() + " to " + to + " failed ("
@@ -373,7 +373,7 @@ public final class RegistryClient {
                 monolithic(repo, blob, Transport.Body.once(stream, blob.size()));
                 return;
             } catch (EngineException e) {
-                if (e.kind() != EngineException.Kind.OUTAGE || attempt >= policy.attempts()) {
+                if (!policy.allowsAnother(e, attempt)) {
                     throw e;
                 }
                 transport.listener().line("pushing blob " + blob.digest().shortForm() + " to " + repo + " failed ("
@@ -438,7 +438,7 @@ public final class RegistryClient {
                     location = patch(repo, location, slice, offset, length);
                     offset += length;
                 } catch (EngineException e) {
-                    if (e.kind() != EngineException.Kind.OUTAGE || ++failures >= transport.retryPolicy().attempts()) {
+                    if (!transport.retryPolicy().allowsAnother(e, ++failures)) {
                         throw e;
                     }
                     long confirmed = uploadedSoFar(repo, location);

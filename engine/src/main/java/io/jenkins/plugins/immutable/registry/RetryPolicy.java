@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.registry;
 
+import io.jenkins.plugins.immutable.EngineException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +26,16 @@ record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBackoff) {
 
     static boolean isRetryableStatus(int status) {
         return status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+    }
+
+    /**
+     * Whether an operation that failed with {@code failure} on attempt {@code attempt} may start again from its
+     * beginning: an OUTAGE, attempts left, and the thread not interrupted (an interrupt is someone stopping the work,
+     * not a failure that passes).
+     */
+    boolean allowsAnother(EngineException failure, int attempt) {
+        return failure.kind() == EngineException.Kind.OUTAGE && attempt < attempts
+                && !Thread.currentThread().isInterrupted();
     }
 
     /** The wait before attempt {@code attempt + 1}, after {@code attempt} failed. */

@@ -228,7 +228,11 @@ final class Transport {
         try {
             byte[] all = bytes.getBody().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
             return all.length > 64 * 1024 ? java.util.Arrays.copyOf(all, 64 * 1024) : all;
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            // The status says what went wrong; whoever interrupted the thread still has to see that it was.
+            Thread.currentThread().interrupt();
+            return new byte[0];
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             return new byte[0];
         }
     }
