@@ -164,22 +164,22 @@ final class Authenticator {
             query.append(query.length() == 0 ? "" : "&").append("scope=").append(enc(scope));
         }
         String what = "get a token from " + realmUri.getHost() + " for registry " + registry;
-        Transport.Call call;
+        Call call;
         if (creds.kind() == RegistryCredentials.Kind.IDENTITY_TOKEN) {
             String form = "grant_type=refresh_token&client_id=immutable-delivery&refresh_token=" + enc(creds.secret())
                     + (query.length() == 0 ? "" : "&" + query);
-            call = Transport.Call.of("POST", realmUri, what)
+            call = Call.of("POST", realmUri, what)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .body(Transport.Body.of(form.getBytes(StandardCharsets.UTF_8)));
+                    .body(Call.Body.of(form.getBytes(StandardCharsets.UTF_8)));
         } else {
             String sep = realm.contains("?") ? "&" : "?";
-            call = Transport.Call.of("GET", URI.create(realm + (query.length() == 0 ? "" : sep + query)), what);
+            call = Call.of("GET", URI.create(realm + (query.length() == 0 ? "" : sep + query)), what);
             String basic = basic(creds);
             if (basic != null) {
                 call = call.header("Authorization", basic);
             }
         }
-        HttpResponse<InputStream> response = transport.sendRaw(call.document());
+        HttpResponse<InputStream> response = transport.send(call.document());
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             if (status == 401 || status == 403) {
@@ -190,7 +190,7 @@ final class Authenticator {
                 throw EngineException.outage("the token service of registry " + registry + " (" + realmUri.getHost()
                         + ") answered HTTP " + status + "; try again later, or check the registry's auth service", null);
             }
-            JsonNode json = Transport.MAPPER.readTree(body.readNBytes(1024 * 1024));
+            JsonNode json = Responses.JSON.readTree(body.readNBytes(1024 * 1024));
             String token = json.path("token").asText(null);
             if (token == null || token.isEmpty()) {
                 token = json.path("access_token").asText(null);

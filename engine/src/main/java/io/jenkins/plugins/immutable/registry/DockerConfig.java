@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.File;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DockerConfig {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HUB_SERVER = "https://index.docker.io/v1/";
 
     private final Path file;
@@ -73,7 +75,7 @@ final class DockerConfig {
         if (Files.isRegularFile(file)) {
             JsonNode root;
             try {
-                root = Transport.MAPPER.readTree(Files.readAllBytes(file));
+                root = JSON.readTree(Files.readAllBytes(file));
             } catch (IOException e) {
                 // Jackson's message may quote the file's content, which holds secrets: say only where.
                 throw EngineException.badInput("the Docker config " + file + " is not valid JSON; fix or remove it");
@@ -191,7 +193,7 @@ final class DockerConfig {
                         + " (exit " + p.exitValue() + ": " + firstLine(said) + "); check it, e.g. `echo " + server
                         + " | " + program + " get`");
             }
-            JsonNode json = Transport.MAPPER.readTree(out);
+            JsonNode json = JSON.readTree(out);
             String user = json.path("Username").asText("");
             String secret = json.path("Secret").asText("");
             if (secret.isEmpty()) {

@@ -74,12 +74,12 @@ public final class RegistryClient {
      * counts when the registry allows it); throws a clear error otherwise.
      */
     public void ping(String registry) {
-        HttpResponse<InputStream> r = send(Transport.Call.of("GET", uri(registry, "/v2/"), "reach the API of " + registry)
+        HttpResponse<InputStream> r = send(Call.of("GET", uri(registry, "/v2/"), "reach the API of " + registry)
                 .auth(registry, List.of()).document());
         if (r.statusCode() != 200) {
             throw error(r, registry, "answer the API check /v2/");
         }
-        Transport.discard(r);
+        Responses.discard(r);
     }
 
     // ------------------------------------------------------------------ manifests
@@ -87,13 +87,13 @@ public final class RegistryClient {
     /** Fetches a manifest by tag or digest; by digest, its bytes are verified against the digest. */
     public Manifest getManifest(ImageReference ref) {
         String what = "get manifest " + ref;
-        HttpResponse<InputStream> r = send(Transport.Call.of("GET", manifestUri(ref), what)
+        HttpResponse<InputStream> r = send(Call.of("GET", manifestUri(ref), what)
                 .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).document());
         if (r.statusCode() != 200) {
             throw error(r, ref.registry(), ref.toString());
         }
         String contentType = r.headers().firstValue("Content-Type").orElse(null);
-        byte[] bytes = Transport.readSmall(r, MAX_MANIFEST_BYTES, what);
+        byte[] bytes = Responses.readSmall(r, MAX_MANIFEST_BYTES, what);
         Digest actual = ref.isPinned() ? Digest.of(ref.digest().algorithm(),
                 ref.digest().algorithm().newMessageDigest().digest(bytes)) : Digest.sha256(bytes);
         if (ref.isPinned() && !actual.equals(ref.digest())) {
@@ -105,9 +105,9 @@ public final class RegistryClient {
 
     /** The descriptor of a manifest (media type, digest, size) without fetching it, or empty when there is none. */
     public Optional<Descriptor> headManifest(ImageReference ref) {
-        HttpResponse<InputStream> r = send(Transport.Call.of("HEAD", manifestUri(ref), "check manifest " + ref)
+        HttpResponse<InputStream> r = send(Call.of("HEAD", manifestUri(ref), "check manifest " + ref)
                 .header("Accept", ACCEPT_MANIFESTS).auth(ref.registry(), pull(ref.repository())).document());
-        Transport.discard(r);
+        Responses.discard(r);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -154,14 +154,14 @@ public final class RegistryClient {
         }
         String identifier = target.tag() != null ? target.tag() : manifest.digest().toString();
         String what = "put manifest " + target.repository() + ":" + identifier;
-        HttpResponse<InputStream> r = send(Transport.Call.of("PUT", manifestUri(target.repository(), identifier), what)
+        HttpResponse<InputStream> r = send(Call.of("PUT", manifestUri(target.repository(), identifier), what)
                 .header("Content-Type", manifest.mediaType())
-                .body(Transport.Body.of(manifest.bytes()))
+                .body(Call.Body.of(manifest.bytes()))
                 .auth(target.registry(), push(target.repository())).document());
         if (r.statusCode() != 201 && r.statusCode() != 200 && r.statusCode() != 202) {
             throw error(r, target.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
         if (manifest.subject() != null && r.headers().firstValue("OCI-Subject").isEmpty()) {
             addToReferrersFallback(target.repository(), manifest);
         }
@@ -180,20 +180,20 @@ public final class RegistryClient {
      */
     public boolean deleteManifest(ImageReference ref) {
         String what = "delete manifest " + ref;
-        HttpResponse<InputStream> r = send(Transport.Call.of("DELETE", manifestUri(ref), what)
+        HttpResponse<InputStream> r = send(Call.of("DELETE", manifestUri(ref), what)
                 .auth(ref.registry(), List.of(scope(ref.repository(), "delete"), scope(ref.repository(), "pull,push")))
                 .document());
         int s = r.statusCode();
         if (s == 202 || s == 200 || s == 204) {
-            Transport.discard(r);
+            Responses.discard(r);
             return true;
         }
         if (s == 404) {
-            Transport.discard(r);
+            Responses.discard(r);
             return false;
         }
         if (!ref.isPinned() && (s == 400 || s == 405)) {
-            Transport.discard(r);
+            Responses.discard(r);
             throw EngineException.badInput("registry " + ref.registry() + " does not delete tags (HTTP " + s + "); to"
                     + " remove " + ref + " delete its digest, which removes the manifest and every tag on it");
         }
@@ -204,9 +204,9 @@ public final class RegistryClient {
 
     /** The blob's descriptor (as octet-stream) when the repository has it, or empty. */
     public Optional<Descriptor> headBlob(Repository repo, Digest digest) {
-        HttpResponse<InputStream> r = send(Transport.Call.of("HEAD", blobUri(repo, digest), "check blob " + digest)
+        HttpResponse<InputStream> r = send(Call.of("HEAD", blobUri(repo, digest), "check blob " + digest)
                 .auth(repo.registry(), pull(repo)).document());
-        Transport.discard(r);
+        Responses.discard(r);
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
@@ -233,14 +233,14 @@ public final class RegistryClient {
 
     private InputStream openBlob(Repository repo, Digest digest, long size) {
         String what = "get blob " + digest + " from " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("GET", blobUri(repo, digest), what)
+        HttpResponse<InputStream> r = send(Call.of("GET", blobUri(repo, digest), what)
                 .auth(repo.registry(), pull(repo)));
         if (r.statusCode() != 200) {
             throw error(r, repo.registry(), what);
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (size >= 0 && length >= 0 && length != size) {
-            Transport.discard(r);
+            Responses.discard(r);
             throw EngineException.integrity("registry " + repo.registry() + " serves blob " + digest + " of " + repo
                     + " with " + length + " bytes, but its descriptor says " + size + "; do not use this image");
         }
@@ -278,21 +278,21 @@ public final class RegistryClient {
         URI location = startUpload(to);
         String what = "get blob " + blob.digest() + " from " + from;
         HttpResponse<java.util.concurrent.Flow.Publisher<List<java.nio.ByteBuffer>>> r = transport.sendForPublisher(
-                Transport.Call.of("GET", blobUri(from, blob.digest()), what).auth(from.registry(), pull(from)));
+                Call.of("GET", blobUri(from, blob.digest()), what).auth(from.registry(), pull(from)));
         if (r.statusCode() != 200) {
-            throw RegistryErrors.of(r.statusCode(), Transport.readPublisher(r), from.registry(), what,
+            throw RegistryErrors.of(r.statusCode(), Responses.readPublisher(r), from.registry(), what,
                     credentials(from.registry()));
         }
         long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (length >= 0 && length != blob.size()) {
-            Transport.discardPublisher(r);
+            Responses.discardPublisher(r);
             throw EngineException.integrity("registry " + from.registry() + " serves blob " + blob.digest() + " of "
                     + from + " with " + length + " bytes, but its descriptor says " + blob.size()
                     + "; do not use this image");
         }
         java.net.http.HttpRequest.BodyPublisher body = java.net.http.HttpRequest.BodyPublishers.fromPublisher(
                 new BufferPipe(r.body(), meter), blob.size());
-        Transport.Body once = new Transport.Body() {
+        Call.Body once = new Call.Body() {
             @Override
             public java.net.http.HttpRequest.BodyPublisher publisher() {
                 return body;
@@ -304,12 +304,12 @@ public final class RegistryClient {
             }
         };
         String put = "push blob " + blob.digest().shortForm() + " to " + to + " (streamed from " + from + ")";
-        HttpResponse<InputStream> done = send(Transport.Call.of("PUT", withDigest(location, blob.digest()), put)
+        HttpResponse<InputStream> done = send(Call.of("PUT", withDigest(location, blob.digest()), put)
                 .header("Content-Type", "application/octet-stream").body(once).auth(to.registry(), push(to)));
         if (done.statusCode() != 201 && done.statusCode() != 204) {
             throw error(done, to.registry(), put);
         }
-        Transport.discard(done);
+        Responses.discard(done);
     }
 
     /** Reads a small blob (a config, a signature payload) whole, verified; refuses blobs larger than 16 MiB. */
@@ -331,7 +331,7 @@ public final class RegistryClient {
     public Descriptor pushBlob(Repository repo, byte[] bytes) {
         Descriptor d = Descriptor.of(MediaTypes.OCTET_STREAM, bytes);
         if (headBlob(repo, d.digest()).isEmpty()) {
-            monolithic(repo, d, Transport.Body.of(bytes));
+            monolithic(repo, d, Call.Body.of(bytes));
         }
         return d;
     }
@@ -343,7 +343,7 @@ public final class RegistryClient {
     public Descriptor pushBlob(Repository repo, Path file) {
         Descriptor d = describe(file);
         if (headBlob(repo, d.digest()).isEmpty()) {
-            monolithic(repo, d, Transport.Body.of(file));
+            monolithic(repo, d, Call.Body.of(file));
         }
         return d;
     }
@@ -370,7 +370,7 @@ public final class RegistryClient {
                 throw EngineException.outage("cannot open the bytes of blob " + blob.digest() + ": " + e.getMessage(), e);
             }
             try (InputStream stream = new EngineToIo(in)) {
-                monolithic(repo, blob, Transport.Body.once(stream, blob.size()));
+                monolithic(repo, blob, Call.Body.once(stream, blob.size()));
                 return;
             } catch (EngineException e) {
                 if (!policy.allowsAnother(e, attempt)) {
@@ -405,13 +405,13 @@ public final class RegistryClient {
             }
         };
         String what = "upload a blob to " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("PATCH", location, what)
+        HttpResponse<InputStream> r = send(Call.of("PATCH", location, what)
                 .header("Content-Type", "application/octet-stream")
-                .body(Transport.Body.once(hashing, -1)).auth(repo.registry(), push(repo)));
+                .body(Call.Body.once(hashing, -1)).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 202 && r.statusCode() != 204) {
             throw error(r, repo.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
         Descriptor d = new Descriptor(MediaTypes.OCTET_STREAM, Digest.of(Digest.Algorithm.SHA256, md.digest()), count[0]);
         commit(repo, nextLocation(r, location), d);
         return d;
@@ -498,9 +498,9 @@ public final class RegistryClient {
                 + "&from=" + enc(from.path()));
         List<String> scopes = new ArrayList<>(push(target));
         scopes.add(scope(from, "pull"));
-        HttpResponse<InputStream> r = send(Transport.Call.of("POST", uri, what).auth(target.registry(), scopes)
+        HttpResponse<InputStream> r = send(Call.of("POST", uri, what).auth(target.registry(), scopes)
                 .document());
-        Transport.discard(r);
+        Responses.discard(r);
         if (r.statusCode() == 201) {
             return true;
         }
@@ -508,7 +508,7 @@ public final class RegistryClient {
             // The registry opened an ordinary upload instead; cancel it so it does not linger.
             r.headers().firstValue("Location").ifPresent(loc -> {
                 try {
-                    Transport.discard(send(Transport.Call.of("DELETE", uri.resolve(loc), "cancel upload")
+                    Responses.discard(send(Call.of("DELETE", uri.resolve(loc), "cancel upload")
                             .auth(target.registry(), push(target)).document()));
                 } catch (EngineException ignored) {
                     // an abandoned upload is cleaned up by the registry's purge
@@ -533,17 +533,17 @@ public final class RegistryClient {
         Set<URI> seen = new HashSet<>();
         while (next != null && seen.add(next)) {
             String what = "list the tags of " + repo;
-            HttpResponse<InputStream> r = send(Transport.Call.of("GET", next, what).auth(repo.registry(), pull(repo))
+            HttpResponse<InputStream> r = send(Call.of("GET", next, what).auth(repo.registry(), pull(repo))
                     .document());
             if (r.statusCode() == 404) {
-                Transport.discard(r);
+                Responses.discard(r);
                 return tags;
             }
             if (r.statusCode() != 200) {
                 throw error(r, repo.registry(), what);
             }
             try {
-                JsonNode json = Transport.MAPPER.readTree(Transport.readSmall(r, 16 * 1024 * 1024, what));
+                JsonNode json = Responses.JSON.readTree(Responses.readSmall(r, 16 * 1024 * 1024, what));
                 json.path("tags").forEach(t -> tags.add(t.asText()));
             } catch (IOException e) {
                 throw EngineException.outage("registry " + repo.registry() + " sent a tag list that is not JSON", e);
@@ -568,16 +568,16 @@ public final class RegistryClient {
         List<Descriptor> found = new ArrayList<>();
         Set<URI> seen = new HashSet<>();
         while (next != null && seen.add(next)) {
-            HttpResponse<InputStream> r = send(Transport.Call.of("GET", next, what)
+            HttpResponse<InputStream> r = send(Call.of("GET", next, what)
                     .header("Accept", MediaTypes.OCI_INDEX).auth(repo.registry(), pull(repo)).document());
             if (r.statusCode() == 404 && found.isEmpty()) {
-                Transport.discard(r);
+                Responses.discard(r);
                 return referrersFromTagSchema(repo, subject, artifactType);
             }
             if (r.statusCode() != 200) {
                 throw error(r, repo.registry(), what);
             }
-            Manifest index = Manifest.parse(Transport.readSmall(r, MAX_MANIFEST_BYTES, what), MediaTypes.OCI_INDEX);
+            Manifest index = Manifest.parse(Responses.readSmall(r, MAX_MANIFEST_BYTES, what), MediaTypes.OCI_INDEX);
             if (!(index instanceof ImageIndex list)) {
                 throw EngineException.outage("registry " + repo.registry() + " answered " + what
                         + " with something other than an index", null);
@@ -644,12 +644,12 @@ public final class RegistryClient {
 
     private URI startUpload(Repository repo) {
         String what = "start an upload to " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("POST", uri(repo.registry(), "/v2/" + repo.path()
+        HttpResponse<InputStream> r = send(Call.of("POST", uri(repo.registry(), "/v2/" + repo.path()
                 + "/blobs/uploads/"), what).auth(repo.registry(), push(repo)).document());
         if (r.statusCode() != 202) {
             throw error(r, repo.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
         URI request = uri(repo.registry(), "/v2/" + repo.path() + "/blobs/uploads/");
         return nextLocation(r, request);
     }
@@ -659,34 +659,34 @@ public final class RegistryClient {
                 "the registry opened an upload without saying where (no Location header)", null));
     }
 
-    private void monolithic(Repository repo, Descriptor d, Transport.Body body) {
+    private void monolithic(Repository repo, Descriptor d, Call.Body body) {
         URI location = startUpload(repo);
         String what = "push blob " + d.digest().shortForm() + " to " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("PUT", withDigest(location, d.digest()), what)
+        HttpResponse<InputStream> r = send(Call.of("PUT", withDigest(location, d.digest()), what)
                 .header("Content-Type", "application/octet-stream").body(body).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 201 && r.statusCode() != 204) {
             throw error(r, repo.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
     }
 
     private URI patch(Repository repo, URI location, InputStream chunk, long offset, long length) {
         String what = "upload bytes " + offset + "-" + (offset + length - 1) + " to " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("PATCH", location, what)
+        HttpResponse<InputStream> r = send(Call.of("PATCH", location, what)
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Range", offset + "-" + (offset + length - 1))
-                .body(Transport.Body.once(chunk, length)).auth(repo.registry(), push(repo)));
+                .body(Call.Body.once(chunk, length)).auth(repo.registry(), push(repo)));
         if (r.statusCode() != 202 && r.statusCode() != 204) {
             throw error(r, repo.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
         return nextLocation(r, location);
     }
 
     private long uploadedSoFar(Repository repo, URI location) {
-        HttpResponse<InputStream> r = send(Transport.Call.of("GET", location, "check an upload to " + repo)
+        HttpResponse<InputStream> r = send(Call.of("GET", location, "check an upload to " + repo)
                 .auth(repo.registry(), push(repo)).document());
-        Transport.discard(r);
+        Responses.discard(r);
         if (r.statusCode() != 204 && r.statusCode() != 200) {
             throw error(r, repo.registry(), "check an upload to " + repo);
         }
@@ -696,12 +696,12 @@ public final class RegistryClient {
 
     private void commit(Repository repo, URI location, Descriptor d) {
         String what = "commit blob " + d.digest().shortForm() + " to " + repo;
-        HttpResponse<InputStream> r = send(Transport.Call.of("PUT", withDigest(location, d.digest()), what)
+        HttpResponse<InputStream> r = send(Call.of("PUT", withDigest(location, d.digest()), what)
                 .auth(repo.registry(), push(repo)).document());
         if (r.statusCode() != 201 && r.statusCode() != 204) {
             throw error(r, repo.registry(), what);
         }
-        Transport.discard(r);
+        Responses.discard(r);
     }
 
     private static URI withDigest(URI location, Digest digest) {
@@ -718,7 +718,7 @@ public final class RegistryClient {
         return transport.authenticator().credentialsFor(registry);
     }
 
-    private HttpResponse<InputStream> send(Transport.Call call) {
+    private HttpResponse<InputStream> send(Call call) {
         return transport.send(call);
     }
 
@@ -802,7 +802,7 @@ public final class RegistryClient {
 
     /**
      * Carries an {@link EngineException} (a digest mismatch in a source stream) through the HTTP client as an
-     * IOException, so the client aborts the request; {@link Transport#engineCause} unwraps it.
+     * IOException, so the client aborts the request; the transport's {@link Retries} unwrap it.
      */
     private static final class EngineToIo extends java.io.FilterInputStream {
         EngineToIo(InputStream in) {

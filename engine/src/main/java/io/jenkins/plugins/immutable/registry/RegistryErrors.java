@@ -23,7 +23,7 @@ final class RegistryErrors {
     /** The first error of the body, or the body as text. */
     private static Parsed parse(byte[] body) {
         try {
-            JsonNode first = Transport.MAPPER.readTree(body).path("errors").path(0);
+            JsonNode first = Responses.JSON.readTree(body).path("errors").path(0);
             if (first.isObject()) {
                 return new Parsed(first.path("code").asText(null), first.path("message").asText(null));
             }
@@ -75,7 +75,7 @@ final class RegistryErrors {
         int status = response.statusCode();
         byte[] body;
         try {
-            body = Transport.readSmall(response, 64 * 1024, what);
+            body = Responses.readSmall(response, Responses.MAX_ERROR_BYTES, what);
         } catch (EngineException unreadable) {
             body = new byte[0]; // a HEAD answer, or a body already discarded: the status says enough
         }

@@ -41,6 +41,12 @@ public final class RequestLog {
         }
     }
 
+    /** A registry's 401 challenge, answered by sending the request again with a login for {@code registry}. */
+    static void challenged(String method, URI uri, String registry) {
+        LOGGER.log(Level.FINE, "{0} {1}: challenged, sending it again with a login for {2}", new Object[] {method,
+                redact(uri), registry});
+    }
+
     /** A request tried again; {@code why} is a message for people, free of secrets. */
     public static void retry(String method, URI uri, String why, Duration wait, int nextAttempt, int attempts) {
         LOGGER.log(Level.INFO, "retrying {0} {1} in {2} ms (attempt {3} of {4}): {5}", new Object[] {method,

@@ -38,6 +38,16 @@ record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBackoff) {
                 && !Thread.currentThread().isInterrupted();
     }
 
+    /** Waits before another attempt; an interrupt ends the wait and the work, the thread's flag kept. */
+    static void pause(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.outage("interrupted while waiting to retry", e);
+        }
+    }
+
     /** The wait before attempt {@code attempt + 1}, after {@code attempt} failed. */
     Duration backoff(int attempt) {
         long base = initialBackoff.toMillis() << Math.min(attempt - 1, 16);
