@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.Supplier;
 
 /** Turns a registry's error answer (status and its {@code {"errors":[{code,message}]}} body) into a clear error. */
 final class RegistryErrors {
@@ -64,6 +67,36 @@ final class RegistryErrors {
             }
         }
         return result;
+    }
+
+    /**
+     * Passes an answer whose status is one of {@code expected}; for any other, throws the registry's error for
+     * {@code what} on {@code registry} (as {@link #of(HttpResponse, String, String, RegistryCredentials)}), its body
+     * read and closed. The one check of every operation's answer. The credentials are looked up only for an error:
+     * finding them may run a credential helper.
+     */
+    static void check(HttpResponse<InputStream> response, String registry, String what,
+                      Supplier<RegistryCredentials> creds, int... expected) {
+        if (!isOneOf(response.statusCode(), expected)) {
+            throw of(response, registry, what, creds.get());
+        }
+    }
+
+    /** As {@link #check}, for an answer whose body is the HTTP client's flow of buffers. */
+    static void checkFlow(HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, String registry, String what,
+                          Supplier<RegistryCredentials> creds, int... expected) {
+        if (!isOneOf(response.statusCode(), expected)) {
+            throw of(response.statusCode(), Responses.readPublisher(response), registry, what, creds.get());
+        }
+    }
+
+    private static boolean isOneOf(int status, int... expected) {
+        for (int e : expected) {
+            if (status == e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
