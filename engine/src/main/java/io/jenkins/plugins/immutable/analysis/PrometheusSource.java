@@ -253,6 +253,12 @@ public final class PrometheusSource implements MetricSource {
         try {
             body = JSON.readTree(text);
         } catch (IOException e) {
+            if (response.statusCode() >= 500) {
+                // Prometheus answers 503 while it starts (its storage replaying) and a proxy in front may answer 502
+                throw EngineException.outage("Prometheus at " + url + " answered HTTP " + response.statusCode()
+                        + " without its API's JSON: it is starting, overloaded or behind a failing proxy; check"
+                        + " that it is ready (its /-/ready endpoint answers 200)", e);
+            }
             throw EngineException.outage("Prometheus at " + url + " answered HTTP " + response.statusCode()
                     + " with something that is not its API's JSON; is " + url + " Prometheus?", e);
         }

@@ -407,7 +407,9 @@ public class CanaryAnalysisEndToEndTest {
                 && first.errors().size() <= 4);
         for (SourceError e : first.errors()) {
             assertEquals(e.message(), io.jenkins.plugins.immutable.EngineException.Kind.OUTAGE, e.kind());
-            assertTrue(e.message(), e.message().startsWith("cannot reach Prometheus at " + servers.prometheus()));
+            // down: the connection is refused; starting again: it may answer 503 until its storage is ready
+            assertTrue(e.message(), e.message().startsWith("cannot reach Prometheus at " + servers.prometheus())
+                    || e.message().startsWith("Prometheus at " + servers.prometheus() + " answered HTTP 503"));
         }
         assertEquals(List.of(), report.judgements().get(1).errors());
         assertTrue(log.toString(), log.stream().anyMatch(l -> l.contains("the metric source errored on metric"

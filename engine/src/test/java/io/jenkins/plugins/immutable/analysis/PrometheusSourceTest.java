@@ -132,6 +132,29 @@ public class PrometheusSourceTest {
     }
 
     @Test
+    public void aPrometheusThatIsStillStartingIsAnOutageThatSaysSo() throws Exception {
+        com.sun.net.httpserver.HttpServer starting = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 5);
+        starting.createContext("/", exchange -> {
+            byte[] body = "Service Unavailable".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        starting.start();
+        try {
+            String url = "http://127.0.0.1:" + starting.getAddress().getPort();
+            EngineException e = org.junit.Assert.assertThrows(EngineException.class, () -> new PrometheusSource(
+                    URI.create(url)).fetch(ERRORS, scopes(), Instant.now().minusSeconds(5), Instant.now()));
+            assertEquals(EngineException.Kind.OUTAGE, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("Prometheus at " + url + " answered HTTP 503 without"
+                    + " its API's JSON: it is starting, overloaded or behind a failing proxy"));
+        } finally {
+            starting.stop(0);
+        }
+    }
+
+    @Test
     public void theStacksPrometheusScrapesTheStacksHAProxyEverySecond() {
         PrometheusSource stack = new PrometheusSource(URI.create(Stack.prometheus()));
         Scopes prod = new Scopes(new Scope(Scope.Role.BASELINE, "prod", List.of("baseline1")),
