@@ -48,7 +48,9 @@ public final class RollbackBench {
                     ports[0], ports[1], DockerHostFixture.HEALTH);
             AtomicLong switchedAt = new AtomicLong();
             ProgressListener listener = line -> {
-                if (line.startsWith("HAProxy " + env + ": blue 100%")) {
+                // the rollback's stage: the stable digest alone (a blue-green deployment's first stage also gives
+                // stable 100%, but beside the new colour at 0%)
+                if (line.startsWith("traffic in " + env + ": stable 100% (blue") && !line.contains(", new ")) {
                     switchedAt.set(System.nanoTime());
                 }
             };
