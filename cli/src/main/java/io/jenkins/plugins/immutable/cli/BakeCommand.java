@@ -28,10 +28,15 @@ import picocli.CommandLine.Parameters;
 /** {@code immutable bake}: build an image once, push it, and name it by digest with its provenance. */
 @Command(name = "bake", mixinStandardHelpOptions = true,
         description = {"Build an image, push it, and print it pinned by digest, with OCI annotations and SLSA"
-            + " provenance of what went in, who built it, and how. Two ways:",
-            "  immutable bake CONTEXT -t REPO:TAG             on the Docker engine (DOCKER_HOST), from a Dockerfile",
-            "  immutable bake --layer DIR:/path -t REPO:TAG   daemonless: reproducible layers of local files on --from"
-                + " (default scratch), through the registry alone",
+            + " provenance of what went in, who built it, and how.",
+            "",
+            "Two ways:",
+            "  immutable bake CONTEXT -t REPO:TAG",
+            "      on the Docker engine (DOCKER_HOST), from a Dockerfile;",
+            "  immutable bake --layer DIR:/path -t REPO:TAG",
+            "      daemonless: reproducible layers of local files on --from (default",
+            "      scratch), through the registry alone.",
+            "",
             "--provenance FILE writes the provenance statement for `immutable sign --attest FILE`."})
 final class BakeCommand extends EngineCommand {
 
@@ -106,7 +111,8 @@ final class BakeCommand extends EngineCommand {
     String sourceCommit;
 
     @Option(names = "--version-label", paramLabel = "VERSION",
-            description = "The version the image packages (org.opencontainers.image.version).")
+            description = "The version the image packages, recorded as the annotation"
+                    + " org.opencontainers.image.version.")
     String version;
 
     @Option(names = "--provenance", paramLabel = "FILE", description = "Write the SLSA provenance statement here.")

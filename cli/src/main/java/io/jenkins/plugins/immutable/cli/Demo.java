@@ -325,8 +325,26 @@ final class Demo {
                 ? "As the story says: prod serves 1.1 (" + good.shortForm() + ") at http://"
                         + stack.frontends().get("prod") + "/, and the bad 1.2 was rolled back automatically.\n"
                 : "NOT as the story says:\n  - " + String.join("\n  - ", problems) + "\n");
-        human.append("Look around: bin/immutable --config ").append(configFile).append(" status | history prod | drift");
+        List<String> lookAround = lookAround(configFile);
+        lookAround.forEach(json.putArray("lookAround")::add);
+        human.append("Look around (each line is a command to paste):\n  ").append(String.join("\n  ", lookAround));
         return new Outcome(json, human.toString(), problems);
+    }
+
+    /** The commands that look at what the demo left, one per line, quoted for a shell where the path needs it. */
+    static List<String> lookAround(Path configFile) {
+        String config = shellWord(configFile.toString());
+        return List.of("bin/immutable --config " + config + " status",
+                "bin/immutable --config " + config + " history prod",
+                "bin/immutable --config " + config + " drift");
+    }
+
+    /** A word a POSIX shell reads back as {@code text}: as it is when it is plain, else in single quotes. */
+    static String shellWord(String text) {
+        if (text.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+            return text;
+        }
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     private String summary(Duration total) {

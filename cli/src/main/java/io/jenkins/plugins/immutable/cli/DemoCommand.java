@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code immutable demo}: the whole story on the local stack, with no configuration file. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole story on the local stack (scripts/demo brings it up first), with no"
-            + " configuration file: bake a small web service (daemonless and on the Docker engine), sign it with"
+        description = {"Run the whole story on the local stack (scripts/demo brings it up first), on a"
+            + " configuration of its own (it takes no --config): bake a small web service (daemonless and on the Docker engine), sign it with"
             + " provenance, scan it against testdata/osv-db, promote it dev -> staging -> prod (blue-green, then a"
             + " canary judged from Prometheus metrics), bake a bad version whose canary fails and is rolled back"
             + " automatically, print the ledgers, and end with a summary of each step and its time.",
@@ -26,15 +26,15 @@ final class DemoCommand extends EngineCommand {
     Path database;
 
     @Option(names = "--workdir", paramLabel = "DIR",
-            description = "Where the demo writes its build contexts and immutable.yaml (default: a new temporary"
-                    + " directory).")
+            description = "Where the demo writes its build contexts and its configuration (default: a new"
+                    + " temporary directory).")
     Path workdir;
 
     @Override
     int run(Session session) throws IOException, InterruptedException {
         if (main.config != null) {
-            throw EngineException.badInput("the demo takes no configuration: it writes its own (see the"
-                    + " immutable.yaml in its work directory afterwards)");
+            throw EngineException.badInput("the demo takes no --config: it writes a configuration of its own (the"
+                    + " immutable.yaml in its work directory, printed at the start; --workdir DIR chooses where)");
         }
         Path db = database != null ? session.path(database) : findDatabase(session);
         Path dir = workdir != null ? Files.createDirectories(session.path(workdir))

@@ -27,15 +27,14 @@ import picocli.CommandLine.ScopeType;
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:done (promoted, verified, scan passed...)",
-            "1:an unexpected error (a bug: please report it with the output)",
-            "2:bad input: a wrong argument, reference, file or configuration; fix it and run again",
-            "3:refused: a gate refused (unsigned, unscanned, skipped an environment, frozen, outside its window, not"
-                + " soaked upstream, error budget burning), or a scan policy failed; rescan: a live digest is at risk",
-            "4:analysis failed: the new version was judged worse and rolled back",
-            "5:outage: a server could not be reached or kept failing after retries; try again later",
-            "6:integrity: something is not what it claims (digest mismatch, tampered signature, broken ledger)",
-            "130:interrupted"})
+            "0:" + ExitCodes.DONE,
+            "1:" + ExitCodes.INTERNAL,
+            "2:" + ExitCodes.BAD_INPUT,
+            "3:" + ExitCodes.REFUSED,
+            "4:" + ExitCodes.ANALYSIS_FAILED,
+            "5:" + ExitCodes.OUTAGE,
+            "6:" + ExitCodes.INTEGRITY,
+            "130:" + ExitCodes.INTERRUPTED})
 public final class Main implements Runnable {
 
     /** Exit code for an error the engine did not classify: a bug. */
@@ -91,6 +90,7 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine(Map<String, String> env, Path workingDirectory) {
         CommandLine cli = new CommandLine(new Main(Map.copyOf(env), workingDirectory));
+        hideConfigOption(cli.getSubcommands().get("demo").getCommandSpec());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::failed);
         cli.setParameterExceptionHandler(Main::usageError);
@@ -108,6 +108,16 @@ public final class Main implements Runnable {
             }
         });
         return cli;
+    }
+
+    /**
+     * The demo writes its own configuration, so its help does not offer {@code --config}; the option stays (hidden)
+     * so that {@code demo --config FILE} gets the demo's own explanation rather than "unknown option".
+     */
+    private static void hideConfigOption(CommandLine.Model.CommandSpec demo) {
+        CommandLine.Model.OptionSpec config = demo.findOption("--config");
+        demo.remove(config);
+        demo.addOption(config.toBuilder().hidden(true).build());
     }
 
     @Override

@@ -12,14 +12,15 @@ import picocli.CommandLine.Option;
 final class StrategyOptions {
 
     @Option(names = "--strategy", paramLabel = "NAME",
-            description = "Deploy with this strategy instead of the environment's: rolling, blueGreen, canary.")
+            description = "Deploy with this strategy instead of the environment's: rolling, blue-green (also"
+                    + " written blueGreen, as in the configuration) or canary.")
     String strategy;
 
     @Option(names = "--batch", paramLabel = "N", description = "rolling: instances replaced at a time (default 1).")
     Integer batch;
 
     @Option(names = "--retention", paramLabel = "DURATION",
-            description = "blueGreen: how long the old colour is kept for an instant rollback (default 10m).")
+            description = "blue-green: how long the old colour is kept for an instant rollback (default 10m).")
     String retention;
 
     @Option(names = "--steps", paramLabel = "PERCENT", split = ",",
@@ -50,7 +51,7 @@ final class StrategyOptions {
             case "bluegreen" -> new StrategyConfig.BlueGreen(retention);
             case "canary" -> new StrategyConfig.Canary(steps, pause,
                     own instanceof StrategyConfig.Canary c ? c.analysis() : null, replicas);
-            default -> throw EngineException.badInput("--strategy " + strategy + " is not one of rolling, blueGreen,"
+            default -> throw EngineException.badInput("--strategy " + strategy + " is not one of rolling, blue-green,"
                     + " canary");
         };
         return Wiring.strategy(config);

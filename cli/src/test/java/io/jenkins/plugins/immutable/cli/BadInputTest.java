@@ -110,6 +110,24 @@ public class BadInputTest {
     }
 
     @Test
+    public void blueGreenIsAcceptedInBothSpellingsAndNamedInOne() throws Exception {
+        String image = "127.0.0.1:5101/cli-bad-input/app@sha256:" + "0".repeat(64);
+        for (String spelling : new String[] {"blue-green", "blueGreen", "Blue-Green"}) {
+            // the retention is read only once the strategy's name was: its error shows the name was accepted
+            CliRun r = run(TWO_ENVIRONMENTS, "promote", image, "--to", "dev", "--strategy", spelling, "--retention",
+                    "soon");
+            assertEquals(r.toString(), 2, r.exitCode());
+            assertTrue(r.err(), r.err().contains("'soon' is not a duration"));
+            assertFalse(r.err(), r.err().contains("is not one of"));
+        }
+        CliRun unknown = run(TWO_ENVIRONMENTS, "promote", image, "--to", "dev", "--strategy", "bigBang");
+        assertEquals(unknown.toString(), 2, unknown.exitCode());
+        assertTrue(unknown.err(), unknown.err().contains("--strategy bigBang is not one of rolling, blue-green, canary"));
+        CliRun help = run(null, "promote", "--help");
+        assertTrue(help.out(), help.out().contains("blue-green: how long"));
+    }
+
+    @Test
     public void usageErrorsAreBadInputWithTheCommandsHelp() throws Exception {
         CliRun r = run(null, "scan");
         assertEquals(r.toString(), 2, r.exitCode());

@@ -128,6 +128,22 @@ public class DemoIT {
         assertEquals(drift.out() + drift.errText(), 0, drift.exitCode());
     }
 
+    /** The demo ends with commands to paste: each, run by a shell from the checkout as printed, works. */
+    @Test
+    public void theCommandsTheDemoEndsWithRunAsPrinted() throws Exception {
+        List<String> commands = new ArrayList<>();
+        demo.get("lookAround").forEach(c -> commands.add(c.asText()));
+        assertEquals(3, commands.size());
+        for (String command : commands) {
+            Path out = Files.createTempFile(TMP.getRoot().toPath(), "look", ".txt");
+            Process p = new ProcessBuilder("bash", "-c", command).directory(Path.of("..").toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            p.getOutputStream().close();
+            assertTrue(command + " did not finish", p.waitFor(3, TimeUnit.MINUTES));
+            assertEquals(command + "\n" + Files.readString(out), 0, p.exitValue());
+        }
+    }
+
     /**
      * The demo's story in numbers: three versions through dev, staging and prod, the third failing prod's canary
      * analysis and rolled back; every digest built with provenance and scanned.

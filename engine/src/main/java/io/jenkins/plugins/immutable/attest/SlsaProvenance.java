@@ -76,6 +76,18 @@ public record SlsaProvenance(String buildType, String builderId, String sourceRe
         return new SlsaProvenance(buildType, builderId, repository, commit);
     }
 
+    /**
+     * For people: who built it from what, {@code built by immutable-cli from https://git.example.com/app.git at
+     * 1a2b3c4d5e6f}; a build that recorded no source says so rather than "from null".
+     */
+    public String summary() {
+        if (sourceRepository == null) {
+            return "built by " + builderId + ", no source recorded";
+        }
+        return "built by " + builderId + " from " + sourceRepository + (sourceCommit == null ? ""
+                : " at " + sourceCommit.substring(0, Math.min(12, sourceCommit.length())));
+    }
+
     private static String textOrNull(JsonNode node) {
         return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }

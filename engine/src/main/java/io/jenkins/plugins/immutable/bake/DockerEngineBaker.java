@@ -117,6 +117,11 @@ public final class DockerEngineBaker {
             PushOutcome pushed = push(docker, request.repository(), tag, listener);
             Map<String, String> annotations = OciAnnotations.of(created, request.source(), base);
             ImageReference image = annotate(ImageReference.of(request.repository(), tag, pushed.digest()), annotations);
+            // Docker's push prints the digest of the manifest it pushed; the image's digest is another one. Say why.
+            listener.line("The Docker engine pushed manifest " + pushed.digest() + " (its own format, which the classic"
+                    + " builder cannot annotate); it was re-published as an OCI manifest with the"
+                    + " org.opencontainers.image.* annotations, same config and layers, whose digest "
+                    + image.digest() + " is the image's: the tag names it, and it is what gets signed and promoted");
             listener.line("Pushed " + image);
 
             Map<String, String> parameters = new LinkedHashMap<>();

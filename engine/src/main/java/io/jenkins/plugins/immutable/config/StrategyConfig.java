@@ -7,11 +7,14 @@ import io.jenkins.plugins.immutable.analysis.InconclusivePolicy;
 import java.io.Serializable;
 import java.util.List;
 
-/** How a new digest replaces the live one: {@code rolling:}, {@code blueGreen:} or {@code canary:}. */
+/**
+ * How a new digest replaces the live one: {@code rolling:}, {@code blueGreen:} or {@code canary:}. {@code blueGreen}
+ * is the field's name (Jenkins' symbol too); {@code blue-green:}, the strategy's name as it is printed, is accepted.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.WRAPPER_OBJECT)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StrategyConfig.Rolling.class, name = "rolling"),
-    @JsonSubTypes.Type(value = StrategyConfig.BlueGreen.class, name = "blueGreen"),
+    @JsonSubTypes.Type(value = StrategyConfig.BlueGreen.class, name = "blueGreen", names = "blue-green"),
     @JsonSubTypes.Type(value = StrategyConfig.Canary.class, name = "canary")
 })
 public sealed interface StrategyConfig extends Serializable {

@@ -70,7 +70,7 @@ final class UnknownFields {
             String name = p.currentName();
             var location = p.currentTokenLocation();
             p.nextToken();
-            Type fieldType = fields.get(name);
+            Type fieldType = fields.containsKey(name) || subtypes == null ? fields.get(name) : alias(subtypes, name);
             String here = subtypes != null ? path : path.isEmpty() ? name : path + "." + name;
             if (fieldType == null) {
                 return Optional.of(new Unknown(location.getLineNr(), location.getColumnNr(), path, name,
@@ -82,6 +82,12 @@ final class UnknownFields {
             }
         }
         return Optional.empty();
+    }
+
+    /** The subtype an alternative name ({@code names}, e.g. {@code blue-green}) stands for; null for none. */
+    private static Type alias(JsonSubTypes subtypes, String name) {
+        return Arrays.stream(subtypes.value()).filter(t -> Arrays.asList(t.names()).contains(name))
+                .map(t -> (Type) t.value()).findFirst().orElse(null);
     }
 
     private static Class<?> raw(Type type) {

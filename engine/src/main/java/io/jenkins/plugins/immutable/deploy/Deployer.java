@@ -340,6 +340,7 @@ public final class Deployer {
             }
         }
         router.route(env, serving, stage.weights(), listener);
+        listener.line(state.traffic(stage.weights()));
         Set<Track> kept = EnumSet.noneOf(Track.class);
         List<Instance> leaving = new ArrayList<>();
         List<List<Instance>> surplus = new ArrayList<>();

@@ -63,6 +63,46 @@ public record DeploymentState(String id, String environment, String repository, 
                 List.of(new Group(live, from, replicas)), Map.of(live, 100));
     }
 
+    /**
+     * Where an environment's new requests go, in the words of the people watching: each track's role (the new
+     * digest's track is the {@code canary} in a canary deployment, else {@code new}; the live digest's is
+     * {@code stable}; and the {@code baseline}), its share, and the colour and digest behind it, new digest first:
+     * {@code traffic in prod: canary 25% (green, sha256:1a2b3c4d5e6f), stable 50% (blue, sha256:...), baseline 25%
+     * (sha256:...)}.
+     */
+    public String traffic(Map<Track, Integer> weights) {
+        List<Track> order = new java.util.ArrayList<>();
+        if (track != null) {
+            order.add(track);
+        }
+        if (live != null && live != track) {
+            order.add(live);
+        }
+        order.add(Track.BASELINE);
+        List<String> parts = new java.util.ArrayList<>();
+        for (Track t : order) {
+            if (weights.containsKey(t)) {
+                Digest digest = t == track ? to : from;
+                parts.add(role(t) + " " + weights.get(t) + "% (" + (t == Track.BASELINE ? "" : t.label() + ", ")
+                        + (digest == null ? "nothing" : digest.shortForm()) + ")");
+            }
+        }
+        return "traffic in " + environment + ": " + (parts.isEmpty() ? "none" : String.join(", ", parts));
+    }
+
+    private String role(Track t) {
+        if (t == Track.BASELINE) {
+            return "baseline";
+        }
+        if (t == track && t == live) {
+            return "rolling"; // replaced in place, instance by instance: the old and the new digest share the track
+        }
+        if (t == track) {
+            return "canary".equals(strategy) ? "canary" : "new";
+        }
+        return "stable";
+    }
+
     /** The track serving the environment once this deployment is finished, {@code null} if none. */
     public Track servingTrack() {
         return switch (phase) {

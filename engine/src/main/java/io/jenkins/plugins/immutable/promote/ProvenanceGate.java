@@ -35,7 +35,7 @@ public final class ProvenanceGate implements Gate {
         try {
             Statement s = verifier.verify(c.image(), policy).requireProvenance(provenance);
             SlsaProvenance p = SlsaProvenance.read(s.predicate());
-            return GateResult.pass(NAME, "built by " + p.builderId() + " from " + p.sourceRepository());
+            return GateResult.pass(NAME, p.summary());
         } catch (EngineException e) {
             if (e.kind() == EngineException.Kind.OUTAGE) {
                 throw e;

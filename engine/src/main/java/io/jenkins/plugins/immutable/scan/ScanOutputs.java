@@ -10,6 +10,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.scan.catalog.InstalledPackage;
 import io.jenkins.plugins.immutable.scan.catalog.PackageType;
+import io.jenkins.plugins.immutable.scan.catalog.Purl;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -142,7 +143,7 @@ public final class ScanOutputs {
             rating.putObject("source").put("name", "OSV");
             if (f.cvssScore() != null) {
                 rating.put("score", f.cvssScore());
-                rating.put("method", f.cvssVector().startsWith("CVSS:3.0") ? "CVSSv3" : "CVSSv31");
+                rating.put("method", cvssMethod(f.cvssVector()));
                 rating.put("vector", f.cvssVector());
             }
             rating.put("severity", f.severity().name().toLowerCase(Locale.ROOT));
@@ -325,16 +326,25 @@ public final class ScanOutputs {
         return at > 0 ? image.substring(0, at) : image;
     }
 
-    /** {@code pkg:oci/<name>@sha256%3A<hex>?repository_url=<registry>/<repository>}, per purl-spec's oci type. */
+    /** The image's purl (purl-spec's oci type): its repository without the tag, by digest. */
     private static String ociPurl(ScanReport report) {
         String repository = imageName(report);
         int colon = repository.lastIndexOf(':');
         if (colon > repository.lastIndexOf('/')) {
             repository = repository.substring(0, colon); // drop a tag
         }
-        String name = repository.substring(repository.lastIndexOf('/') + 1);
-        return "pkg:oci/" + name + "@" + report.digest().replace(":", "%3A") + "?repository_url="
-                + repository.replace(":", "%3A");
+        return Purl.ofImage(repository, report.digest());
+    }
+
+    /** CycloneDX's name for the CVSS version of a vector: v2 vectors carry no prefix, v3.x and v4 say theirs. */
+    static String cvssMethod(String vector) {
+        if (vector.startsWith("CVSS:4.")) {
+            return "CVSSv4";
+        }
+        if (vector.startsWith("CVSS:3.0")) {
+            return "CVSSv3";
+        }
+        return vector.startsWith("CVSS:3.") ? "CVSSv31" : "CVSSv2";
     }
 
     private static void property(ArrayNode props, String name, String value) {

@@ -65,7 +65,9 @@ public final class KeyFiles {
 
     private static String read(Path file, String what) {
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
+            // One character per byte: a byte outside ASCII is then reported by the PEM reader with its line and
+            // column, rather than failing the read as if the file could not be opened.
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         } catch (java.nio.file.NoSuchFileException e) {
             throw EngineException.badInput("the " + what + " file " + file + " does not exist; check the path");
         } catch (IOException e) {

@@ -56,6 +56,15 @@ public class SlsaProvenanceTest {
     }
 
     @Test
+    public void theSummarySaysWhenNoSourceWasRecorded() {
+        assertEquals("built by immutable-cli, no source recorded",
+                new SlsaProvenance(Provenance.DOCKER_ENGINE_BUILD_TYPE, "immutable-cli", null, null).summary());
+        assertEquals("built by ci from https://git.example.com/app.git at 0123456789ab",
+                new SlsaProvenance(Provenance.DOCKER_ENGINE_BUILD_TYPE, "ci", "https://git.example.com/app.git",
+                        "0123456789abcdef0123456789abcdef01234567").summary());
+    }
+
+    @Test
     public void policyAcceptsTheTrustedBuilderAndSource() {
         Statement statement = SlsaProvenance.statement(provenance("https://ci.example.com/job/app/42/",
                 "https://git.example.com/team/app.git"));

@@ -113,6 +113,16 @@ public class DockerEngineBakerTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("Successfully built ")));
         assertFalse("the broken stage after the target was not built", lines.stream().anyMatch(l -> l.contains("false")));
 
+        // Docker's push names the digest of the manifest it pushed; the line after it says why the image has another
+        String dockers = lines.stream().map(l -> java.util.regex.Pattern.compile("digest: (sha256:[0-9a-f]{64}) size:")
+                .matcher(l)).filter(java.util.regex.Matcher::find).map(m -> m.group(1)).findFirst().orElseThrow();
+        assertFalse(dockers.equals(result.image().digest().toString()));
+        assertTrue(lines.toString(), lines.contains("The Docker engine pushed manifest " + dockers + " (its own format,"
+                + " which the classic builder cannot annotate); it was re-published as an OCI manifest with the"
+                + " org.opencontainers.image.* annotations, same config and layers, whose digest "
+                + result.image().digest() + " is the image's: the tag names it, and it is what gets signed and"
+                + " promoted"));
+
         Provenance provenance = result.provenance();
         assertEquals(target.repository().toString(), provenance.image().name());
         assertEquals(result.image().digest(), provenance.image().digest());

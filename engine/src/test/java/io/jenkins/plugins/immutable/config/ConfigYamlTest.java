@@ -298,6 +298,21 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void blueGreenIsAlsoAcceptedAsItIsPrinted() {
+        String yaml = """
+                environments:
+                  - name: dev
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    strategy: { blue-green: { retention: 5m } }
+                """;
+        assertEquals(new StrategyConfig.BlueGreen("5m"),
+                ConfigYaml.parse(yaml, "immutable.yaml").environment("dev").strategy());
+        assertEquals(new StrategyConfig.BlueGreen("5m"), ConfigYaml.parse(yaml.replace("blue-green", "blueGreen"),
+                "immutable.yaml").environment("dev").strategy());
+    }
+
+    @Test
     public void brokenYamlSyntaxNamesTheLine() {
         EngineException e = assertThrows(EngineException.class,
                 () -> ConfigYaml.parse("environments:\n\t- name: dev\n", "immutable.yaml"));

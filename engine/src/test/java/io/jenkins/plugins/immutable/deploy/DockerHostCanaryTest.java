@@ -100,5 +100,10 @@ public class DockerHostCanaryTest {
         assertEquals(2, fixture.running(Track.BLUE).stream().filter(i -> i.runs(images.v1)).count());
         assertEquals(List.of(), fixture.running(Track.GREEN));
         assertEquals(List.of(), fixture.running(Track.BASELINE));
+        String canaryLine = "traffic in " + env + ": canary 10% (green, " + images.v2.shortForm() + "), stable 80% (blue, "
+                + images.v1.shortForm() + "), baseline 10% (" + images.v1.shortForm() + ")";
+        assertTrue(String.join("\n", fixture.log), fixture.log.stream().anyMatch(l -> l.endsWith(canaryLine)));
+        String back = "traffic in " + env + ": stable 100% (blue, " + images.v1.shortForm() + ")";
+        assertTrue(String.join("\n", fixture.log), fixture.log.stream().anyMatch(l -> l.endsWith(back)));
     }
 }

@@ -33,6 +33,7 @@ public final class RollbackBench {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         TestImages images = new TestImages(DockerClients.connect(Stack.dockerHost()), "deploy-bench");
         Digest v1 = images.serving("v1");
         Digest v2 = images.serving("v2");
@@ -48,7 +49,9 @@ public final class RollbackBench {
                     ports[0], ports[1], DockerHostFixture.HEALTH);
             AtomicLong switchedAt = new AtomicLong();
             ProgressListener listener = line -> {
-                if (line.startsWith("HAProxy " + env + ": blue 100%")) {
+                // the rollback's stage: the stable digest alone (a blue-green deployment's first stage also gives
+                // stable 100%, but beside the new colour at 0%)
+                if (line.startsWith("traffic in " + env + ": stable 100% (blue") && !line.contains(", new ")) {
                     switchedAt.set(System.nanoTime());
                 }
             };
@@ -92,7 +95,9 @@ public final class RollbackBench {
             }
         }
         System.out.printf("rollback, blue-green on the Docker host behind HAProxy, 2 instances, 4 load threads,"
-                + " %d rounds%n", rounds);
+                + " %d rounds; wall-clock times; load average %.2f on %d processors (at the start: %.2f)%n", rounds,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors(), loadAtStart);
         print("decision -> HAProxy 100% on previous digest", switched);
         print("decision -> last request answered by the new digest", lastNew);
         print("decision -> rollback returned (new colour drained, stopped)", done);

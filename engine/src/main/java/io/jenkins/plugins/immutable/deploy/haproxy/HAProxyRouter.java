@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class HAProxyRouter implements TrafficRouter {
 
+    private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(HAProxyRouter.class
+            .getName());
+
     /** HAProxy's largest server weight. */
     static final int MAX_WEIGHT = 256;
 
@@ -100,7 +103,9 @@ public final class HAProxyRouter implements TrafficRouter {
         // Switch on before switching off: there is never a moment without a server for new requests.
         up.forEach(runtime::change);
         down.forEach(runtime::change);
-        listener.line("HAProxy " + environment + ": " + weights.entrySet().stream()
+        // The deployment says where traffic went in people's words (canary, stable, baseline); the colours the
+        // backend's server slots are named after go to the log, for whoever reads HAProxy's own state.
+        LOGGER.fine(() -> "HAProxy " + environment + ": " + weights.entrySet().stream()
                 .filter(e -> counts.containsKey(e.getKey()))
                 .map(e -> e.getKey().label() + " " + e.getValue() + "%").collect(Collectors.joining(", ")));
     }
