@@ -51,6 +51,12 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                             + " signing.trustedKeys");
                 }
             }
+            if (e.ledgerKey() != null && signing.trustedKey(e.ledgerKey()).isEmpty()) {
+                throw Text.invalid(at + ".ledgerKey", "environment '" + e.name() + "' signs its ledger with the key '"
+                        + e.ledgerKey() + "', which is not among the trusted keys; add its public key under"
+                        + " signing.trustedKeys with that id (and, where the ledger is written, the private key under"
+                        + " signing.keys)");
+            }
             if ((e.gates().scanMaxAge() != null || e.gates().provenance() != null)
                     && signing.trustedKeys().isEmpty()) {
                 throw Text.invalid(at + ".gates", "environment '" + e.name() + "' gates on signed scan or provenance"

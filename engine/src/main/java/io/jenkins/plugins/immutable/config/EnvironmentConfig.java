@@ -9,9 +9,11 @@ import java.io.Serializable;
  * One environment, in promotion order within {@link DeliveryConfig#environments()}.
  *
  * @param repository where this environment's images live; its tag {@code name} points at the live digest
+ * @param ledgerKey  the id of the key the environment's ledger is signed with (a key of {@code signing.keys} to write,
+ *                   whose public key is the trusted key of the same id to read); null for an unsigned ledger
  */
 public record EnvironmentConfig(String name, String repository, Integer replicas, TargetConfig target,
-        RouterConfig router, StrategyConfig strategy, GatesConfig gates) implements Serializable {
+        RouterConfig router, StrategyConfig strategy, GatesConfig gates, String ledgerKey) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,6 +34,18 @@ public record EnvironmentConfig(String name, String repository, Integer replicas
         }
         strategy = strategy == null ? new StrategyConfig.BlueGreen(null) : strategy;
         gates = gates == null ? GatesConfig.DEFAULT : gates;
+        ledgerKey = Text.optional(ledgerKey);
+    }
+
+    /** An environment whose ledger is not signed. */
+    public EnvironmentConfig(String name, String repository, Integer replicas, TargetConfig target, RouterConfig router,
+            StrategyConfig strategy, GatesConfig gates) {
+        this(name, repository, replicas, target, router, strategy, gates, null);
+    }
+
+    /** The same environment deploying with another strategy (a step's or a command's own). */
+    public EnvironmentConfig withStrategy(StrategyConfig newStrategy) {
+        return new EnvironmentConfig(name, repository, replicas, target, router, newStrategy, gates, ledgerKey);
     }
 
     public Repository repositoryRef() {

@@ -38,6 +38,7 @@ import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
 import io.jenkins.plugins.immutable.freeze.Freezes;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerAnchors;
+import io.jenkins.plugins.immutable.ledger.LedgerKey;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.promote.Environment;
@@ -125,6 +126,10 @@ public final class Wiring implements AutoCloseable {
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private OsvDatabase database;
     private List<VerificationKey> allTrustedKeys;
+    /** Private keys opened to sign ledger versions, by id: opened once (scrypt is slow), closed with this. */
+    private final Map<String, SigningKey> ledgerSigners = new LinkedHashMap<>();
+    /** Per ledger, its key as {@link #ledgerKey} builds it once (the public keys parsed, their tables kept). */
+    private final Map<LedgerLocation, Optional<LedgerKey>> ledgerKeys = new LinkedHashMap<>();
     private boolean closed;
 
     private Wiring(Builder b) {
@@ -299,13 +304,43 @@ public final class Wiring implements AutoCloseable {
         return config.environment(name);
     }
 
-    /** The ledger over {@link #registry()}: one per Wiring, so its anchors (versions seen) are shared. */
+    /**
+     * The ledger over {@link #registry()}: one per Wiring, so its anchors (versions seen) are shared. The ledgers of
+     * environments with a {@code ledgerKey} are signed and checked with it.
+     */
     public synchronized Ledger ledger() {
         requireOpen();
         if (ledger == null) {
-            ledger = new Ledger(registry(), ledgerAnchors);
+            ledger = new Ledger(registry(), ledgerAnchors, this::ledgerKey);
         }
         return ledger;
+    }
+
+    /**
+     * The key the ledger at {@code where} is signed with: the {@code ledgerKey} of the configured environment of that
+     * name and repository, its trusted public keys to verify, its private key (opened through the credential resolver
+     * when a version is first written) when {@code signing.keys} has it. Empty for a ledger of no configured
+     * environment, or of one without a ledger key.
+     */
+    public synchronized Optional<LedgerKey> ledgerKey(LedgerLocation where) {
+        return ledgerKeys.computeIfAbsent(where, this::configuredLedgerKey);
+    }
+
+    private Optional<LedgerKey> configuredLedgerKey(LedgerLocation where) {
+        Optional<String> id = config.environments().stream()
+                .filter(e -> e.name().equals(where.environment()) && e.repositoryRef().equals(where.repository()))
+                .findFirst().map(EnvironmentConfig::ledgerKey);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean canSign = config.signing().key(id.get()).isPresent();
+        return Optional.of(new LedgerKey(id.get(), trustedKeys(List.of(id.get())),
+                canSign ? () -> ledgerSigner(id.get()) : null));
+    }
+
+    private synchronized SigningKey ledgerSigner(String id) {
+        requireOpen();
+        return ledgerSigners.computeIfAbsent(id, this::signingKey);
     }
 
     /** Where the environment's ledger and tag live: its repository, tags {@code <name>} and {@code ledger-<name>}. */
@@ -629,6 +664,8 @@ public final class Wiring implements AutoCloseable {
             }
         }
         dockerClients.clear();
+        ledgerSigners.values().forEach(SigningKey::close);
+        ledgerSigners.clear();
         statsSources.forEach(HAProxyStatsSource::close);
         statsSources.clear();
         if (kubernetes != null) {

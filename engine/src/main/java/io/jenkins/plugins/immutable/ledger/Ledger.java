@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -42,6 +43,11 @@ import java.util.function.UnaryOperator;
  * was based on just before the new version is tagged, and, a moment later, at the new version or at a later one built
  * on it. A write that lost a race is a {@link LedgerConflictException}; {@link #update} then retries the change from the
  * new head, so the loser's change is applied on top of the winner's instead of being lost.
+ *
+ * <p>An environment whose ledger is signed ({@link LedgerKey}) has every version this instance writes signed, and the
+ * head of every version it reads checked against the key's public keys before anything is trusted: an unsigned head,
+ * or one whose signature does not verify, makes the ledger BROKEN like a broken chain. Without a key, signatures are
+ * not checked (the weaker mode: see docs/ledger.md for what it leaves open).
  */
 public final class Ledger {
 
@@ -62,6 +68,8 @@ public final class Ledger {
     private final Duration settle;
     private final int attempts;
     private final LedgerAnchors anchors;
+    /** Per ledger, the key its versions are signed with, if any. */
+    private final Function<LedgerLocation, Optional<LedgerKey>> keys;
     /** Per ledger, the newest version this instance verified or wrote: its anchor, and a cache (versions never change). */
     private final Map<LedgerLocation, Seen> verified = new ConcurrentHashMap<>();
 
@@ -86,13 +94,28 @@ public final class Ledger {
         this(registry, clock, settle, attempts, LedgerAnchors.NONE);
     }
 
+    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors) {
+        this(registry, clock, settle, attempts, anchors, where -> Optional.empty());
+    }
+
+    /**
+     * A ledger that starts from the anchors kept in {@code anchors} and keeps its own there, and signs and checks the
+     * versions of each ledger {@code keys} gives a key for.
+     */
+    public Ledger(RegistryClient registry, LedgerAnchors anchors, Function<LedgerLocation, Optional<LedgerKey>> keys) {
+        this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5, anchors, keys);
+    }
+
     /**
      * @param settle   how long after tagging a new version to look again for a concurrent writer's overwrite; longer
      *                 than the registry's round trip
      * @param attempts how many times {@link #update} tries a change that keeps conflicting
      * @param anchors  where anchors are kept between runs
+     * @param keys     per ledger, the key its versions are signed with; empty for an unsigned ledger
      */
-    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors) {
+    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors,
+            Function<LedgerLocation, Optional<LedgerKey>> keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.anchors = Objects.requireNonNull(anchors, "anchors");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -105,7 +128,7 @@ public final class Ledger {
 
     /** The environment's history, checked; an {@link EngineException.Kind#INTEGRITY} error when it is broken. */
     public LedgerHistory read(LedgerLocation where) {
-        Checked checked = readChecked(where, null);
+        Checked checked = readChecked(where, null, true);
         checked.verification.orThrow();
         return checked.history;
     }
@@ -120,7 +143,7 @@ public final class Ledger {
      * entries must still all be there.
      */
     public LedgerVerification verify(LedgerLocation where, LedgerAnchor known) {
-        return readChecked(where, known).verification;
+        return readChecked(where, known, true).verification;
     }
 
     /**
@@ -216,6 +239,91 @@ public final class Ledger {
     }
 
     /**
+     * Fails, before anything is changed, when this process could not write to the ledger: it is signed and the
+     * private key is missing or does not open. Operations that deploy before they record call it first, so that
+     * nothing is deployed that cannot be recorded.
+     */
+    public void requireWritable(LedgerLocation where) {
+        keys.apply(where).ifPresent(k -> k.signing(where));
+    }
+
+    /**
+     * Signs the head of a ledger written before its environment's ledger key was configured, once: a new version with
+     * the same entries and deployment record, signed, so that readers that check signatures accept it (and everything
+     * under it: see {@link LedgerSignature}). The head is checked first as every read checks it, its signature
+     * aside. Whoever runs it vouches for the history as it is, so it is for a person who has looked at it.
+     *
+     * <p>Refused when an earlier version is signed: signing began there, and the unsigned versions after it were
+     * written without the key, by someone with push rights or a tool not configured to sign; {@code
+     * afterUnsignedWrites} signs over them anyway (signing was turned off in between on purpose).
+     *
+     * @return the signed head written; empty when the ledger is empty (its first version will be signed) or its head
+     *         is signed already
+     */
+    public Optional<LedgerHistory> signHead(LedgerLocation where, boolean afterUnsignedWrites,
+            ProgressListener listener) {
+        ProgressListener log = listener == null ? ProgressListener.NONE : listener;
+        LedgerKey key = keys.apply(where).orElseThrow(() -> EngineException.badInput("the ledger " + where
+                + " has no ledger key to sign it with: set environments[].ledgerKey to the id of a key under"
+                + " signing.keys and, with its public key, under signing.trustedKeys"));
+        key.signing(where);
+        ReentrantLock lock = LOCKS.computeIfAbsent(where.toString(), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Checked checked = readChecked(where, null, false);
+            checked.verification.orThrow();
+            LedgerHistory current = checked.history;
+            if (current.version() == null) {
+                log.line("the ledger " + where + " is empty: its first version will be signed when it is written");
+                return Optional.empty();
+            }
+            Repository repo = where.repository();
+            Fetched head = fetch(repo, current.version().toString());
+            if (head != null && LedgerSignature.signed(head.layer)) {
+                log.line("the head of the ledger " + where + " (" + current.version() + ") is signed already");
+                return Optional.empty();
+            }
+            Fetched signedBefore = head == null ? null : newestSigned(repo, previousVersionOf(head.layer));
+            if (signedBefore != null) {
+                int entries = LedgerFormat.read(signedBefore.layer, signedBefore.digest).entries().size();
+                String since = "version " + signedBefore.digest + " is signed, with " + entries + " entries, and the "
+                        + (current.entries().size() - entries) + " entries and versions after it up to the head "
+                        + current.version() + " are not: they were written without the key";
+                if (!afterUnsignedWrites) {
+                    throw EngineException.integrity("not signing the head of the ledger " + where + ": " + since
+                            + ", by someone with push rights to the registry or by a tool not configured to sign."
+                            + " Nothing was changed. Point the ledger tag back at " + signedBefore.digest + " if they"
+                            + " are not yours; if signing was turned off in between on purpose, check those entries"
+                            + " (immutable history " + where.environment() + ") and sign over them explicitly");
+                }
+                log.line("signing over unsigned writes, as asked: " + since);
+            }
+            LedgerHistory written = write(where, current, current.with(current.entries(), current.deployment()));
+            log.line("signed the head of the ledger " + where + " with the key '" + key.id() + "': version "
+                    + written.version() + " holds the same " + written.entries().size() + " entries as "
+                    + current.version());
+            return Optional.of(written);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The newest version from {@code version} back that carries a signature, or null. */
+    private Fetched newestSigned(Repository repo, Digest version) {
+        for (Digest v = version; v != null; ) {
+            Fetched f = fetchReporting(repo, v.toString(), new ArrayList<>(), null);
+            if (f == null) {
+                return null;
+            }
+            if (LedgerSignature.signed(f.layer)) {
+                return f;
+            }
+            v = previousVersionOf(f.layer);
+        }
+        return null;
+    }
+
+    /**
      * Writes {@code next}, built on {@code current}, as the new head; checked before and after (see the class
      * description). Callers hold the lock.
      */
@@ -224,8 +332,12 @@ public final class Ledger {
             throw new IllegalArgumentException("the new version must be built on the current one");
         }
         Repository repo = where.repository();
-        Descriptor config = pushBlob(repo, MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
         byte[] bytes = LedgerFormat.write(next);
+        Optional<LedgerKey> key = keys.apply(where);
+        if (key.isPresent()) {
+            bytes = LedgerSignature.sign(bytes, where, key.get().signing(where));
+        }
+        Descriptor config = pushBlob(repo, MediaTypes.OCI_EMPTY, EMPTY_CONFIG);
         Descriptor layer = pushBlob(repo, LedgerFormat.MEDIA_TYPE, bytes);
         ImageManifest manifest = manifest(next, config, layer);
         Digest version = manifest.digest();
@@ -283,7 +395,11 @@ public final class Ledger {
         }
     }
 
-    private Checked readChecked(LedgerLocation where, LedgerAnchor known) {
+    /**
+     * Reads and checks the head. With {@code checkSignature} false (only to sign the head of a ledger written before
+     * signing was turned on) an unsigned head passes, and it is neither cached nor anchored.
+     */
+    private Checked readChecked(LedgerLocation where, LedgerAnchor known, boolean checkSignature) {
         Repository repo = where.repository();
         Seen lastSeen = seen(where);
         LedgerHistory last = lastSeen == null ? null : lastSeen.history();
@@ -301,7 +417,7 @@ public final class Ledger {
             }
             if (problems.isEmpty()) {
                 return new Checked(last, new LedgerVerification(where.environment(), where.toString(),
-                        last.version(), problems, null));
+                        last.version(), problems, null, keyId(where)));
             }
         }
         List<LedgerAnchor> anchorsHeld = new ArrayList<>();
@@ -338,8 +454,15 @@ public final class Ledger {
                 problems.add("it is the ledger of '" + history.environment() + "', not of '" + where.environment()
                         + "': it was copied from another environment's tag");
             }
+            String badSignature = checkSignature || LedgerSignature.signed(head.layer)
+                    ? signatureProblem(where, head) : null;
+            if (badSignature != null) {
+                problems.add(badSignature);
+                headForged = true;
+            }
             Walk walk = versionProblems(repo, where, history, anchorsHeld, mine);
-            headForged = !walk.problems().isEmpty() && walk.problems().stream().noneMatch(p -> p.contains(NOT_BUILT_ON));
+            headForged = headForged || !walk.problems().isEmpty()
+                    && walk.problems().stream().noneMatch(p -> p.contains(NOT_BUILT_ON));
             brokenAt = walk.brokenAt();
             problems.addAll(walk.problems());
             for (LedgerAnchor a : anchorsHeld) {
@@ -351,8 +474,9 @@ public final class Ledger {
             problems.addAll(tagProblems(where, history));
         }
         LedgerVerification verification = new LedgerVerification(where.environment(), where.toString(), head.digest,
-                problems, problems.isEmpty() ? null : lastIntact(repo, where, head, headForged, brokenAt, anchorsHeld));
-        if (verification.intact()) {
+                problems, problems.isEmpty() ? null : lastIntact(repo, where, head, headForged, brokenAt, anchorsHeld),
+                problems.isEmpty() && LedgerSignature.signed(head.layer) ? keyId(where) : null);
+        if (verification.intact() && (checkSignature || keys.apply(where).isEmpty())) {
             LedgerAnchor settled = LedgerAnchor.settledPartOf(history);
             LedgerAnchor anchor = mine == null ? settled : mine.orNewer(settled, history);
             if (anchors != LedgerAnchors.NONE && !history.version().equals(anchor.version())
@@ -364,7 +488,7 @@ public final class Ledger {
             trust(where, lastSeen, history, anchor);
             return new Checked(history, verification);
         }
-        return new Checked(null, verification);
+        return new Checked(verification.intact() ? history : null, verification);
     }
 
     /** The ledger's head a settle time from now: what a concurrent write would have replaced by then. */
@@ -496,7 +620,7 @@ public final class Ledger {
             }
             if (LedgerChain.problems(f.layer, f.digest).isEmpty()) {
                 LedgerHistory candidate = LedgerFormat.read(f.layer, f.digest);
-                if (candidate.environment().equals(where.environment())
+                if (candidate.environment().equals(where.environment()) && signatureProblem(where, f) == null
                         && versionProblems(repo, where, candidate, List.of(), null).problems().isEmpty()) {
                     return f.digest;
                 }
@@ -504,6 +628,17 @@ public final class Ledger {
             v = previousVersionOf(f.layer);
         }
         return null;
+    }
+
+    /** The id of the ledger's key, or null when it has none. */
+    private String keyId(LedgerLocation where) {
+        return keys.apply(where).map(LedgerKey::id).orElse(null);
+    }
+
+    /** What is wrong with the signature of a version of a signed ledger; null when it verifies or none is needed. */
+    private String signatureProblem(LedgerLocation where, Fetched version) {
+        Optional<LedgerKey> key = keys.apply(where);
+        return key.isEmpty() ? null : LedgerSignature.problem(version.layer, version.digest, where, key.get());
     }
 
     /** The newest anchored version still in the registry with an intact chain, or null. */

@@ -59,6 +59,13 @@ public final class LedgerFormat {
      */
     public static final int SCHEMA_VERSION_FREEZES = 2;
 
+    /**
+     * The schema version of a signed ledger version (one with a top-level {@code signature}, see
+     * {@link LedgerSignature}), whatever its entries: a reader too old to check signatures says "upgrade" rather
+     * than writing unsigned versions over it. Unsigned versions keep 1 or 2.
+     */
+    public static final int SCHEMA_VERSION_SIGNED = 3;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -138,10 +145,10 @@ public final class LedgerFormat {
     public static LedgerHistory read(byte[] bytes, Digest version) {
         JsonNode root = parse(bytes);
         int schema = root.path("schemaVersion").asInt(-1);
-        if (schema != SCHEMA_VERSION && schema != SCHEMA_VERSION_FREEZES) {
+        if (schema != SCHEMA_VERSION && schema != SCHEMA_VERSION_FREEZES && schema != SCHEMA_VERSION_SIGNED) {
             throw EngineException.integrity("the ledger " + version + " has schemaVersion "
-                    + root.path("schemaVersion") + "; this version reads " + SCHEMA_VERSION + " and "
-                    + SCHEMA_VERSION_FREEZES + ". Upgrade the plugin or CLI if a newer one wrote it");
+                    + root.path("schemaVersion") + "; this version reads " + SCHEMA_VERSION + " to "
+                    + SCHEMA_VERSION_SIGNED + ". Upgrade the plugin or CLI if a newer one wrote it");
         }
         String environment = text(root, "environment", version, "the ledger");
         Digest previousVersion = digestOrNull(root, "previousVersion", version, "the ledger");
@@ -190,8 +197,18 @@ public final class LedgerFormat {
     static Digest hash(JsonNode entry) {
         ObjectNode copy = ((ObjectNode) entry).deepCopy();
         copy.remove("hash");
+        return contentHash(copy);
+    }
+
+    /** sha256 of the canonical JSON of {@code node}, as it is. */
+    static Digest contentHash(JsonNode node) {
+        return Digest.sha256(canonicalBytes(node));
+    }
+
+    /** The canonical JSON of {@code node}: object keys sorted, no whitespace, UTF-8. */
+    static byte[] canonicalBytes(JsonNode node) {
         try {
-            return Digest.sha256(JSON.writeValueAsBytes(canonical(copy)));
+            return JSON.writeValueAsBytes(canonical(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of plain JSON nodes always serialises", e);
         }

@@ -13,13 +13,21 @@ import java.util.Objects;
  * @param version           the ledger version checked (its manifest digest), or null when there is no ledger yet
  * @param problems          what is wrong, one sentence each; empty when intact
  * @param lastIntactVersion the newest earlier version found intact, to restore the ledger tag to; null if unknown
+ * @param signedWith        the id of the ledger key whose signature over the head verified; null when the ledger has
+ *                          no key (its signatures are not checked) or is empty
  */
 public record LedgerVerification(String environment, String location, Digest version, List<String> problems,
-        Digest lastIntactVersion) {
+        Digest lastIntactVersion, String signedWith) {
 
     public LedgerVerification {
         Objects.requireNonNull(environment, "environment");
         problems = List.copyOf(problems);
+    }
+
+    /** The result of checking a ledger whose signatures are not checked (no ledger key). */
+    public LedgerVerification(String environment, String location, Digest version, List<String> problems,
+            Digest lastIntactVersion) {
+        this(environment, location, version, problems, lastIntactVersion, null);
     }
 
     public boolean intact() {
@@ -30,7 +38,8 @@ public record LedgerVerification(String environment, String location, Digest ver
     public String describe() {
         if (intact()) {
             return "The ledger of " + environment + " (" + location + (version == null ? ", empty" : " @ " + version)
-                    + ") is intact.";
+                    + ") is intact" + (signedWith == null ? "." : ", its head signed with the ledger key '"
+                    + signedWith + "'.");
         }
         StringBuilder b = new StringBuilder("The ledger of ").append(environment).append(" (").append(location)
                 .append(" @ ").append(version).append(") is BROKEN and cannot be trusted as it is:");

@@ -84,6 +84,7 @@ public final class Promoter {
         Digest digest = image.digest();
         Environment previous = order.previous(env).orElse(null);
         LedgerHistory history = ledger.read(env.location());
+        ledger.requireWritable(env.location());
         LedgerHistory previousHistory = previous == null ? null : ledger.read(previous.location());
         history = settle(env, history, request.actor(), request.run(), null);
 
@@ -146,7 +147,9 @@ public final class Promoter {
     public PromotionResult rollback(RollbackRequest request) {
         Environment env = order.named(request.environment());
         LedgerLocation where = env.location();
-        LedgerHistory history = settle(env, ledger.read(where), request.actor(), request.run(), null);
+        LedgerHistory checked = ledger.read(where);
+        ledger.requireWritable(where);
+        LedgerHistory history = settle(env, checked, request.actor(), request.run(), null);
         LedgerEntry live = history.liveEntry().orElseThrow(() -> EngineException.refused(env.name()
                 + " has nothing live according to its ledger, so there is nothing to roll back; promote a digest"
                 + " into it instead"));
@@ -239,6 +242,7 @@ public final class Promoter {
             return Optional.empty();
         }
         DeploymentState unfinished = checkedRecord(env, history);
+        ledger.requireWritable(env.location());
         Deployer deployer = deployer(env, owner(run, actor), null);
         List<GateResult> gates = null;
         if (unfinished.phase().isUnfinished()) {
@@ -392,6 +396,7 @@ public final class Promoter {
             return Optional.empty();
         }
         requireOwnerGone(env, unfinished);
+        ledger.requireWritable(env.location());
         Deployer deployer = deployer(env, owner(run, actor), null);
         listener.line("abandoning deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
                 + env.name() + " (" + reason + "); returning traffic to what was live");

@@ -337,6 +337,21 @@ public class ConfigYamlTest {
     }
 
     @Test
+    public void aLedgerKeyMustBeATrustedKeySoThatReadersCanVerifyIt() {
+        String yaml = """
+                environments:
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    ledgerKey: ledger-prod
+                """;
+        EngineException e = assertThrows(EngineException.class, () -> ConfigYaml.parse(yaml, "immutable.yaml"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("immutable.yaml:5:"));
+        assertTrue(e.getMessage(), e.getMessage().contains("environments[0].ledgerKey: environment 'prod' signs its"
+                + " ledger with the key 'ledger-prod', which is not among the trusted keys"));
+    }
+
+    @Test
     public void durationsReadTheShortAndTheIsoForms() {
         assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
         assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));

@@ -19,6 +19,8 @@ import io.jenkins.plugins.immutable.deploy.Canary;
 import io.jenkins.plugins.immutable.deploy.Rolling;
 import io.jenkins.plugins.immutable.deploy.TrafficRouter;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.LedgerKey;
+import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.Environment;
 import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
@@ -117,6 +119,33 @@ public class WiringTest {
             assertTrue(e.getMessage(), e.getMessage().contains("no signing key 'nightly'; configured: release"));
             e = assertThrows(EngineException.class, () -> wiring.trustedKeys(List.of("ops")));
             assertTrue(e.getMessage(), e.getMessage().contains("no trusted key 'ops'; configured: release"));
+        }
+    }
+
+    @Test
+    public void anEnvironmentsLedgerKeySignsAndVerifiesItsLedgerAndNoOtherAndOpensThePrivateKeyOnlyToWrite() {
+        String yaml = """
+                environments:
+                  - name: staging
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                  - name: prod
+                    repository: 127.0.0.1:5101/app
+                    target: { docker: { ports: 1-2 } }
+                    ledgerKey: release
+                """;
+        try (Wiring wiring = Wiring.builder(config(yaml), resolver).build()) {
+            LedgerKey key = wiring.ledgerKey(wiring.ledgerLocation("prod")).orElseThrow();
+            assertEquals("release", key.id());
+            assertEquals(List.of(releaseKey.publicKey()), key.trusted());
+            assertTrue("the private key is opened when a version is written, not before: " + resolved,
+                    resolved.isEmpty());
+            assertSame(releaseKey, key.signer().get());
+            assertSame("opened once", key.signer().get(), key.signer().get());
+            assertEquals(List.of("key=release-key"), resolved);
+            assertTrue(wiring.ledgerKey(wiring.ledgerLocation("staging")).isEmpty());
+            assertTrue("another repository's prod is not this one", wiring.ledgerKey(new LedgerLocation(
+                    Repository.parse("127.0.0.1:5101/other"), "prod")).isEmpty());
         }
     }
 
