@@ -47,6 +47,7 @@ final class HistoryCommand extends EngineCommand {
         json.put("environment", environment);
         json.put("ledger", where.ledgerReference().toString());
         json.put("intact", true);
+        json.put("signedWith", verification.signedWith());
         json.put("live", history.live().map(Object::toString).orElse(null));
         ArrayNode list = json.putArray("entries");
         Table table = new Table("#", "TIME", "ACTION", "DIGEST", "OUTCOME", "BY", "STRATEGY", "REASON");

@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
                 + " reads them."},
         subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
             RollbackCommand.class, ResumeCommand.class, AbandonCommand.class, FreezeCommand.class,
-            UnfreezeCommand.class, StatusCommand.class, HistoryCommand.class, DriftCommand.class, PruneCommand.class,
+            UnfreezeCommand.class, StatusCommand.class, HistoryCommand.class, SignLedgerCommand.class, DriftCommand.class, PruneCommand.class,
             MetricsCommand.class, RescanCommand.class, KeygenCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class},

@@ -76,4 +76,53 @@ public class LedgerCommandTest {
         CliRun elsewhere = CliRun.run(dir, Map.of(Session.STATE_DIR, tmp.newFolder().toString()), "history", "prod");
         assertEquals(elsewhere.toString(), 0, elsewhere.exitCode());
     }
+
+    @Test
+    public void aSignedLedgerIsCheckedOnEveryReadAndALedgerWrittenBeforeSigningIsSignedOnce() throws Exception {
+        Path dir = dir();
+        failed("alice", "health check failed");
+        assertEquals(0, CliRun.run(dir, Map.of("COSIGN_PASSWORD", "ledger pass"), "keygen").exitCode());
+        Files.writeString(dir.resolve("immutable.yaml"), """
+                signing:
+                  keys:
+                    - { id: ledger, credentialsId: ledger-key }
+                  trustedKeys:
+                    - id: ledger
+                      publicKey: |
+                %s
+                environments:
+                  - name: prod
+                    repository: %s
+                    target: { docker: { ports: "28140-28159" } }
+                    ledgerKey: ledger
+                """.formatted(Files.readString(dir.resolve("cosign.pub")).indent(8).stripTrailing(), repo));
+        Map<String, String> key = Map.of("LEDGER_KEY_FILE", "cosign.key", "LEDGER_KEY_PASSWORD", "ledger pass");
+
+        CliRun unsigned = CliRun.run(dir, Map.of(), "history", "prod");
+        assertEquals(unsigned.toString(), 6, unsigned.exitCode());
+        assertTrue(unsigned.err(), unsigned.err().contains("is not signed, but the ledger of prod is signed with the"
+                + " key 'ledger'"));
+        assertTrue(unsigned.err(), unsigned.err().contains("`immutable sign-ledger prod`"));
+        assertFalse(unsigned.err(), unsigned.err().contains("\tat "));
+
+        CliRun noKey = CliRun.run(dir, Map.of(), "sign-ledger", "prod");
+        assertEquals(noKey.toString(), 2, noKey.exitCode());
+        CliRun signed = CliRun.run(dir, key, "sign-ledger", "prod");
+        assertEquals(signed.toString(), 0, signed.exitCode());
+        CliRun history = CliRun.run(dir, Map.of(), "history", "prod");
+        assertEquals(history.toString(), 0, history.exitCode());
+        assertTrue(history.out(), history.out().contains("its head signed with the ledger key 'ledger'"));
+        CliRun frozen = CliRun.run(dir, key, "freeze", "prod", "--reason", "incident 4711");
+        assertEquals(frozen.toString(), 0, frozen.exitCode());
+        Digest signedHead = head();
+
+        // Someone with push rights and no key appends an entry that looks like any other.
+        failed("mallory", "looks genuine");
+        CliRun forged = CliRun.run(dir, Map.of(Session.STATE_DIR, tmp.newFolder().toString()), "history", "prod");
+        assertEquals(forged.toString(), 6, forged.exitCode());
+        assertTrue(forged.err(), forged.err().contains("point the tag back at the last intact version " + signedHead));
+        CliRun refused = CliRun.run(dir, key, "unfreeze", "prod", "--reason", "over");
+        assertEquals(refused.toString(), 6, refused.exitCode());
+        assertEquals("nothing is written over it", 3, new Ledger(client).read(prod).entries().size());
+    }
 }
