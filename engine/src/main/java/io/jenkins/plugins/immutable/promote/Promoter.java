@@ -223,7 +223,7 @@ public final class Promoter {
                         + entry.sequence() + ")";
         listener.line(message);
         return new PromotionResult(back ? PromotionResult.Status.ROLLED_BACK : PromotionResult.Status.FAILED,
-                env.name(), image, live.digest(), results, entry, state, message);
+                env.name(), image, live.digest(), results, entry, state, message, failureKind(deployer));
     }
 
     /**

@@ -58,8 +58,13 @@ final class Site extends ExternalResource {
     }
 
     Environment environment(String prefix, DeploymentStrategy strategy, GatePolicy gates) {
-        return new Environment(name(prefix), new Repository(Stack.registry(), Stack.uniqueRepository("promote-"
-                + prefix)), 1, target, haproxy.router(), strategy, gates);
+        return environment(prefix, new Repository(Stack.registry(), Stack.uniqueRepository("promote-" + prefix)),
+                strategy, gates);
+    }
+
+    /** An environment whose images and ledger live in {@code repository} (a registry of the test's own). */
+    Environment environment(String prefix, Repository repository, DeploymentStrategy strategy, GatePolicy gates) {
+        return new Environment(name(prefix), repository, 1, target, haproxy.router(), strategy, gates);
     }
 
     /** The admin socket of the HAProxy in front of the environments, for another process to route through. */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A private instance of the stack's registry (Debian's docker-registry) on a port of the registry issue's range
  * (20000-20999), for tests that must stop a registry or touch its storage without disturbing the shared stack.
  */
-final class RegistryProcess implements AutoCloseable {
+public final class RegistryProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
@@ -25,7 +25,7 @@ final class RegistryProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static RegistryProcess start(Path dir) throws IOException, InterruptedException {
+    public static RegistryProcess start(Path dir) throws IOException, InterruptedException {
         for (int tries = 0; tries < 50; tries++) {
             int port = 20000 + ThreadLocalRandom.current().nextInt(1000);
             try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -54,7 +54,7 @@ final class RegistryProcess implements AutoCloseable {
         throw new IOException("no free port in 20000-20999 for a test registry");
     }
 
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
@@ -67,7 +67,8 @@ final class RegistryProcess implements AutoCloseable {
         return dataDir().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
     }
 
-    void begin() throws IOException, InterruptedException {
+    /** Starts the registry (again, after {@link #stop}: its storage is kept) and waits until it answers. */
+    public void begin() throws IOException, InterruptedException {
         process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -91,7 +92,7 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     /** Kills the registry at once, as a crash or a network cut would. */
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try {
