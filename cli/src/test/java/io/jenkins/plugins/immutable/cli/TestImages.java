@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.cli;
 
+import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageManifest;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.MediaTypes;
@@ -9,10 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Small images pushed straight to a registry, for tests that need something to sign, scan or promote. */
 final class TestImages {
@@ -37,6 +41,62 @@ final class TestImages {
                 .layer(client.pushBlob(repository, layer).withMediaType(MediaTypes.OCI_LAYER_GZIP))
                 .build();
         return client.putManifest(repository.tag(tag), manifest);
+    }
+
+    /**
+     * Pushes a runnable image under {@code repository:tag}, built through the registry alone: Debian's static busybox
+     * serving {@code version} at {@code /} on {@code $PORT} (what the Docker target gives an instance), stopping on
+     * SIGTERM. With {@code configMatchesLayers} false, its config names a layer it does not have (a wrong
+     * {@code rootfs.diff_ids}), which the Docker engine refuses to pull. Returns it pinned.
+     */
+    static ImageReference serving(RegistryClient client, Repository repository, String tag, String version,
+            boolean configMatchesLayers) {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
+            TarArchiveEntry bin = new TarArchiveEntry("bin/busybox");
+            bin.setSize(busybox.length);
+            bin.setMode(0755);
+            out.putArchiveEntry(bin);
+            out.write(busybox);
+            out.closeArchiveEntry();
+            TarArchiveEntry sh = new TarArchiveEntry("bin/sh", TarConstants.LF_SYMLINK);
+            sh.setLinkName("busybox");
+            out.putArchiveEntry(sh);
+            out.closeArchiveEntry();
+            byte[] index = (version + "\n").getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry www = new TarArchiveEntry("www/index.html");
+            www.setSize(index.length);
+            www.setMode(0644);
+            out.putArchiveEntry(www);
+            out.write(index);
+            out.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] layer = gzip(tar.toByteArray());
+        Digest diffId = configMatchesLayers ? Digest.sha256(tar.toByteArray())
+                : Digest.sha256(("not the layer of " + version).getBytes(StandardCharsets.UTF_8));
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\",\"-c\","
+                + "\"/bin/busybox httpd -f -p 127.0.0.1:$PORT -h /www & pid=$!; trap 'kill $pid; exit 0' TERM;"
+                + " wait $pid\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        ImageManifest manifest = ImageManifest.builder(MediaTypes.OCI_MANIFEST)
+                .config(client.pushBlob(repository, config).withMediaType(MediaTypes.OCI_CONFIG))
+                .layer(client.pushBlob(repository, layer).withMediaType(MediaTypes.OCI_LAYER_GZIP))
+                .build();
+        return client.putManifest(repository.tag(tag), manifest);
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     static byte[] tarGz(Map<String, String> files) {

@@ -401,7 +401,8 @@ public final class Promoter {
         listener.line("abandoning deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
                 + env.name() + " (" + reason + "); returning traffic to what was live");
         DeploymentState state = deployer.rollback(env.name(), reason);
-        LedgerHistory settled = settle(env, ledger.read(env.location()), actor, run, null);
+        LedgerHistory settled = settle(env, ledger.read(env.location()), actor, run, null,
+                "abandoned by " + actor);
         LedgerEntry entry = settled.last().orElseThrow();
         String message = "abandoned deployment " + unfinished.id() + " of " + unfinished.to().shortForm() + " to "
                 + env.name() + ": " + state.message() + "; recorded as failed (entry #" + entry.sequence() + ")";
@@ -572,6 +573,12 @@ public final class Promoter {
      */
     private LedgerHistory settle(Environment env, LedgerHistory history, String actor, String run,
             List<GateResult> gates) {
+        return settle(env, history, actor, run, gates, "recorded on resume by " + actor);
+    }
+
+    /** As above; {@code recordedHow} opens the reason of an entry recorded for a deployment that ended unrecorded. */
+    private LedgerHistory settle(Environment env, LedgerHistory history, String actor, String run,
+            List<GateResult> gates, String recordedHow) {
         LedgerLocation where = env.location();
         if (history.deployment() != null) {
             DeploymentState s = checkedRecord(env, history);
@@ -582,7 +589,7 @@ public final class Promoter {
                         + " on the command line `immutable resume " + env.name() + "`) and it finishes or rolls back,"
                         + " or abandon it (`immutable abandon " + env.name() + "`) to return to what was live");
             }
-            Event missing = unrecorded(history, s, actor, run);
+            Event missing = unrecorded(history, s, actor, run, recordedHow);
             if (missing != null) {
                 listener.line("the ledger of " + env.name() + " does not record how deployment " + s.id()
                         + " ended (its process stopped first); recording it now");
@@ -619,14 +626,15 @@ public final class Promoter {
      * The entry a finished deployment should have in the ledger and does not, or null: what its record says it
      * carries out (the promotion or rollback, who asked, from where), with its outcome, and who recorded it.
      */
-    private static Event unrecorded(LedgerHistory history, DeploymentState s, String actor, String run) {
+    private static Event unrecorded(LedgerHistory history, DeploymentState s, String actor, String run,
+            String recordedHow) {
         boolean named = history.entries().stream().anyMatch(e -> s.id().equals(e.event().deployment()));
         Digest serving = s.servingDigest();
         if (named && (s.phase() != Phase.ROLLED_BACK || Objects.equals(history.live().orElse(null), serving))) {
             return null;
         }
         Event intent = history.deployment().intent();
-        String reason = "recorded on resume by " + actor + ": deployment " + s.id() + " (owner " + s.owner() + "): "
+        String reason = recordedHow + ": deployment " + s.id() + " (owner " + s.owner() + "): "
                 + s.message();
         Event event;
         if (s.phase() == Phase.ROLLED_BACK) {

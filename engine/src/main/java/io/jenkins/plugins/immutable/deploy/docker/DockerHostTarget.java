@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
@@ -58,6 +59,13 @@ public final class DockerHostTarget implements DeploymentTarget {
 
     /** Label keys the engine puts on what it starts; drift uses them to tell its instances from hand-made ones. */
     public static final String LABEL_PREFIX = "io.jenkins.immutable.";
+    /**
+     * What the Docker engine says, while pulling, of an image whose parts do not fit together (a config naming other
+     * layers than the manifest's, a blob whose bytes do not match its digest): the image's fault, not the registry's.
+     */
+    private static final Pattern IMAGE_AT_FAULT = Pattern.compile(
+            "don't match|does not match|digest mismatch|verification failed|invalid (diff|layer|manifest|config)");
+
     public static final String ENVIRONMENT = LABEL_PREFIX + "environment";
     public static final String TRACK = LABEL_PREFIX + "track";
     public static final String SLOT = LABEL_PREFIX + "slot";
@@ -314,10 +322,17 @@ public final class DockerHostTarget implements DeploymentTarget {
         } catch (NotFoundException e) {
             throw EngineException.badInput(reference + " is not in the registry (" + e.getMessage().strip()
                     + "); push it first, or check the repository and digest");
-        } catch (DockerException e) {
+        } catch (DockerException | DockerClientException e) {
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            if (e instanceof DockerClientException && IMAGE_AT_FAULT.matcher(detail).find()) {
+                // what the engine pulled is not a whole image: no registry outage, and pulling again will not help
+                throw EngineException.integrity("the Docker engine refused the image " + reference + ": " + detail
+                        + "; the image itself is broken (its config or manifest does not match its layers). Build and"
+                        + " push it again, and promote the new digest");
+            }
             String registry = reference.substring(0, Math.max(reference.indexOf('/'), 0));
             throw EngineException.outage("the Docker engine could not pull " + reference + " from the registry "
-                    + registry + ": " + e.getMessage().strip() + "; check that " + registry + " is up and reachable"
+                    + registry + ": " + detail + "; check that " + registry + " is up and reachable"
                     + " from the Docker host, and the pull credentials", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
