@@ -286,9 +286,10 @@ public final class Ledger {
             Fetched signedBefore = head == null ? null : newestSigned(repo, previousVersionOf(head.layer));
             if (signedBefore != null) {
                 int entries = LedgerFormat.read(signedBefore.layer, signedBefore.digest).entries().size();
-                String since = "version " + signedBefore.digest + " is signed, with " + entries + " entries, and the "
-                        + (current.entries().size() - entries) + " entries and versions after it up to the head "
-                        + current.version() + " are not: they were written without the key";
+                String since = "version " + signedBefore.digest + " is signed, with " + entries + " entries, and the"
+                        + " versions after it up to the head " + current.version() + " are not (entries #"
+                        + (entries + 1) + " to #" + current.entries().size() + " and any change to the deployment"
+                        + " record): they were written without the key";
                 if (!afterUnsignedWrites) {
                     throw EngineException.integrity("not signing the head of the ledger " + where + ": " + since
                             + ", by someone with push rights to the registry or by a tool not configured to sign."

@@ -6,6 +6,9 @@
  * live digest, and the tag {@code ledger-<environment>} holds the ledger artifact, an OCI manifest of artifact type
  * {@link io.jenkins.plugins.immutable.ledger.LedgerFormat#MEDIA_TYPE} whose one layer is the JSON history. Every
  * entry carries the hash of the entry before it and the digest of the ledger version it was appended to, so that a
- * rewritten or lost entry is detected and reported, never silently accepted.
+ * rewritten or lost entry is detected and reported, never silently accepted. Where the environment has a
+ * {@link io.jenkins.plugins.immutable.ledger.LedgerKey}, every version is signed with it ({@link
+ * io.jenkins.plugins.immutable.ledger.LedgerSignature}), so that only the key's holders can write a version readers
+ * accept.
  */
 package io.jenkins.plugins.immutable.ledger;

@@ -267,7 +267,7 @@ public class LedgerSigningTest {
         // Signing its head now would bless what was written without the key: refused unless asked explicitly.
         EngineException over = integrity(() -> signing().signHead(prod, false, log::add));
         assertTrue(over.getMessage(), over.getMessage().contains("version " + signedHead + " is signed, with 2"
-                + " entries, and the 1 entries and versions after it"));
+                + " entries, and the versions after it up to the head " + head() + " are not (entries #3 to #3"));
         assertTrue(signing().signHead(prod, true, log::add).isPresent());
         assertEquals(3, verifying().read(prod).entries().size());
     }
