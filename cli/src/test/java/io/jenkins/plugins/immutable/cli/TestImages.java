@@ -54,24 +54,12 @@ final class TestImages {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
-            TarArchiveEntry bin = new TarArchiveEntry("bin/busybox");
-            bin.setSize(busybox.length);
-            bin.setMode(0755);
-            out.putArchiveEntry(bin);
-            out.write(busybox);
-            out.closeArchiveEntry();
+            put(out, "bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755);
             TarArchiveEntry sh = new TarArchiveEntry("bin/sh", TarConstants.LF_SYMLINK);
             sh.setLinkName("busybox");
             out.putArchiveEntry(sh);
             out.closeArchiveEntry();
-            byte[] index = (version + "\n").getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry www = new TarArchiveEntry("www/index.html");
-            www.setSize(index.length);
-            www.setMode(0644);
-            out.putArchiveEntry(www);
-            out.write(index);
-            out.closeArchiveEntry();
+            put(out, "www/index.html", (version + "\n").getBytes(StandardCharsets.UTF_8), 0644);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,6 +77,15 @@ final class TestImages {
         return client.putManifest(repository.tag(tag), manifest);
     }
 
+    private static void put(TarArchiveOutputStream tar, String name, byte[] content, int mode) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(content.length);
+        e.setMode(mode);
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+    }
+
     private static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -103,13 +100,7 @@ final class TestImages {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
             for (Map.Entry<String, String> f : new java.util.TreeMap<>(files).entrySet()) {
-                byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
-                e.setSize(content.length);
-                e.setMode(0644);
-                tar.putArchiveEntry(e);
-                tar.write(content);
-                tar.closeArchiveEntry();
+                put(tar, f.getKey(), f.getValue().getBytes(StandardCharsets.UTF_8), 0644);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

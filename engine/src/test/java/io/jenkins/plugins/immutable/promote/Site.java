@@ -72,6 +72,11 @@ final class Site extends ExternalResource {
         return haproxy.runtime().socket();
     }
 
+    /** The loopback port of the HAProxy frontend of the environment made for {@code prefix}. */
+    int frontend(String prefix) {
+        return haproxy.frontend(name(prefix));
+    }
+
     /** The first and last port of the instances. */
     int[] ports() {
         return ports.clone();
