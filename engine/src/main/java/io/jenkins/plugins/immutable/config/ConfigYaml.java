@@ -85,7 +85,7 @@ public final class ConfigYaml {
                 String parent = path(e).strip();
                 String full = parent.isEmpty() ? field.field()
                         : field.field().startsWith("[") ? parent + field.field() : parent + "." + field.field();
-                JsonLocation at = YamlLocations.find(MAPPER, yaml, full)
+                JsonLocation at = YamlLocations.findNearest(MAPPER, yaml, full)
                         .or(() -> YamlLocations.find(MAPPER, yaml, parent))
                         .orElse(e.getLocation());
                 throw EngineException.badInput(where(source, at) + " " + full + ": " + field.getMessage());

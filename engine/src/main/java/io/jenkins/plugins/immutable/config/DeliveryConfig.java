@@ -1,10 +1,14 @@
 package io.jenkins.plugins.immutable.config;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
+import io.jenkins.plugins.immutable.promote.Upstream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,6 +75,7 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                 requireWindow(at + ".strategy.pause", "the canary's pause", c.pause(), t);
             }
         }
+        requireOneWayGraph(environments);
         Set<String> templates = new HashSet<>();
         for (int i = 0; i < analysisTemplates.size(); i++) {
             AnalysisTemplateConfig t = analysisTemplates.get(i);
@@ -83,6 +88,49 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                 Text.in("analysisTemplates[" + i + "].groups", () -> Wiring.analysisTemplate(t));
             }
         }
+    }
+
+    /**
+     * Upstreams, when named, form a graph that runs one way (no cycle, no unknown or self upstream), and then every
+     * environment but the first names its own: one without would be ambiguous (the list order, or builds?).
+     */
+    private static void requireOneWayGraph(List<EnvironmentConfig> environments) {
+        if (environments.stream().allMatch(e -> e.upstream() == null)) {
+            return; // a plain promotion order, as before the graph
+        }
+        List<String> names = environments.stream().map(EnvironmentConfig::name).toList();
+        for (int i = 1; i < environments.size(); i++) {
+            EnvironmentConfig e = environments.get(i);
+            if (e.upstream() == null) {
+                String before = names.get(i - 1);
+                throw Text.invalid("environments[" + i + "]", "'" + e.name() + "' names no upstream while other"
+                        + " environments do, so it is not clear whether it takes digests from " + before + " (the"
+                        + " environment listed before it, as in a plain promotion order) or straight from builds;"
+                        + " write upstream: [" + before + "], or upstream: [] for builds");
+            }
+        }
+        Map<String, Upstream> upstreams = new HashMap<>();
+        environments.stream().filter(e -> e.upstream() != null).forEach(e -> upstreams.put(e.name(),
+                e.toUpstream()));
+        PromotionGraph.problem(names, upstreams).ifPresent(p -> {
+            throw Text.invalid("environments[" + names.indexOf(p.environment()) + "].upstream[" + p.index() + "]",
+                    p.message());
+        });
+    }
+
+    /**
+     * How digests flow between the environments: each names its upstream environments, or, when none does, each takes
+     * from the one listed before it (a plain promotion order). BAD_INPUT when no environment is configured.
+     */
+    public PromotionGraph graph() {
+        List<String> names = environments.stream().map(EnvironmentConfig::name).toList();
+        if (environments.stream().allMatch(e -> e.upstream() == null)) {
+            return PromotionGraph.chain(names);
+        }
+        Map<String, Upstream> upstreams = new HashMap<>();
+        environments.stream().filter(e -> e.upstream() != null).forEach(e -> upstreams.put(e.name(),
+                e.toUpstream()));
+        return new PromotionGraph(names, upstreams);
     }
 
     /** How long one point of a metric takes: the metric sources' step (Prometheus) and sampling period (HAProxy). */
@@ -118,12 +166,6 @@ public record DeliveryConfig(List<RegistryConfig> registries, SigningConfig sign
                 .orElseThrow(() -> EngineException.badInput("there is no environment '" + name + "'; configured: "
                         + (environments.isEmpty() ? "none" : String.join(", ",
                                 environments.stream().map(EnvironmentConfig::name).toList()))));
-    }
-
-    /** The environment before {@code name} in promotion order, if any. */
-    public Optional<EnvironmentConfig> previous(String name) {
-        int i = environments.indexOf(environment(name));
-        return i == 0 ? Optional.empty() : Optional.of(environments.get(i - 1));
     }
 
     public Optional<AnalysisTemplateConfig> analysisTemplate(String name) {

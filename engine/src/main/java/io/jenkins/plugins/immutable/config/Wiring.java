@@ -44,7 +44,7 @@ import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.promote.Environment;
 import io.jenkins.plugins.immutable.promote.ErrorBudgetGuard;
 import io.jenkins.plugins.immutable.promote.GatePolicy;
-import io.jenkins.plugins.immutable.promote.PromotionOrder;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
 import io.jenkins.plugins.immutable.promote.Promoter;
 import io.jenkins.plugins.immutable.promote.SloPolicy;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
@@ -369,13 +369,16 @@ public final class Wiring implements AutoCloseable {
         return existing;
     }
 
-    /** Every environment in promotion order; BAD_INPUT when none is configured. */
-    public PromotionOrder promotionOrder() {
+    /**
+     * How digests flow between the environments (each names its upstream, or the list is the promotion order);
+     * BAD_INPUT when none is configured.
+     */
+    public PromotionGraph graph() {
         if (config.environments().isEmpty()) {
             throw EngineException.badInput("no environment is configured: list them under environments, in"
-                    + " promotion order (docs/configuration.md)");
+                    + " promotion order or each with its upstream (docs/configuration.md)");
         }
-        return new PromotionOrder(config.environments().stream().map(e -> environmentOf(e.name())).toList());
+        return config.graph();
     }
 
     /**
@@ -403,7 +406,9 @@ public final class Wiring implements AutoCloseable {
     public synchronized Promoter promoter() {
         requireOpen();
         if (promoter == null) {
-            Promoter.Builder b = Promoter.builder(registry(), ledger(), promotionOrder()).listener(listener)
+            PromotionGraph graph = graph();
+            Promoter.Builder b = Promoter.builder(registry(), ledger(), graph, graph.environments().stream()
+                            .map(this::environmentOf).toList()).listener(listener)
                     .approval(approval).analysis(canaryAnalysis());
             promoter = b.build();
         }

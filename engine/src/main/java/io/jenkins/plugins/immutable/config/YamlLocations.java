@@ -51,6 +51,26 @@ final class YamlLocations {
         }
     }
 
+    /**
+     * Where {@code path} is written, or else the nearest enclosing field or element that is: an upstream written as one
+     * name ({@code upstream: staging}) has no element {@code [0]} to point at, but has its field.
+     */
+    static Optional<JsonLocation> findNearest(ObjectMapper mapper, String yaml, String path) {
+        for (String p = path; p != null && !p.isEmpty(); p = enclosing(p)) {
+            Optional<JsonLocation> at = find(mapper, yaml, p);
+            if (at.isPresent()) {
+                return at;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code a.b[1]} -> {@code a.b}, {@code a.b} -> {@code a}, {@code a} -> null. */
+    private static String enclosing(String path) {
+        int cut = Math.max(path.lastIndexOf('.'), path.endsWith("]") ? path.lastIndexOf('[') : -1);
+        return cut <= 0 ? null : path.substring(0, cut);
+    }
+
     /** Records the location of every field and array element, by path. */
     private static void walk(JsonParser p, Map<String, JsonLocation> all) throws IOException {
         Deque<String> paths = new ArrayDeque<>();

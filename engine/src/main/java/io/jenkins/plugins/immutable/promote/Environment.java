@@ -10,8 +10,7 @@ import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import java.util.Objects;
 
 /**
- * An environment digests are promoted into; its place in the promotion order is its place in
- * {@link PromotionOrder}.
+ * An environment digests are promoted into; where it takes them from is its place in the {@link PromotionGraph}.
  *
  * @param name       1 to 40 lower-case letters, digits and '-' (it names tags, containers, services, backends)
  * @param repository where its images live: its tag {@code name} points at the live digest, {@code ledger-name} holds

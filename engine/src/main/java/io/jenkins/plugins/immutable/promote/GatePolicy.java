@@ -12,13 +12,14 @@ import java.util.List;
  *
  * @param signedBy     keys one of which must have signed the digest; empty = no signature gate
  * @param scanMaxAge   a scan attestation for the digest, whose policy passed, no older than this; null = no scan gate
- * @param fromPrevious the digest must have been deployed in the previous environment (the first has none)
+ * @param fromPrevious the digest must have been deployed upstream: in the previous environment of a plain order, in
+ *                     all or any of the upstream environments of a graph (a first environment has none)
  * @param approval     a person must approve, through the {@link ApprovalHook}
  * @param provenance   a provenance attestation must meet this policy; null = no provenance gate
  * @param attestedBy   keys trusted to sign the scan and provenance attestations
  * @param windows      when promotions are allowed; null = at any time (a freeze still stops them)
- * @param soak         how long the digest must have been live in the previous environment; null = no soak gate
- * @param slo          the error-budget gate of the previous environment and this one; null = none
+ * @param soak         how long the digest must have been live upstream; null = no soak gate
+ * @param slo          the error-budget gate of the upstream environments and this one; null = none
  */
 public record GatePolicy(List<VerificationKey> signedBy, Duration scanMaxAge, boolean fromPrevious, boolean approval,
         ProvenancePolicy provenance, List<VerificationKey> attestedBy, PromotionWindows windows, Duration soak,

@@ -8,8 +8,10 @@ import io.jenkins.plugins.immutable.ledger.Outcome;
 import java.util.List;
 
 /**
- * Passes when the digest came through the previous environment: its ledger records the digest deployed, and its
- * latest word on the digest is still good (not failed there, not rolled back from there since).
+ * Passes when the digest came through the environment's upstream environments (the one before it in a plain
+ * promotion order; all or any of several in a graph, as the environment requires): each one's ledger records the
+ * digest deployed, and its latest word on the digest is still good (not failed there, not rolled back from there
+ * since). Named {@code previous-environment} since before the graph, as ledgers record it.
  */
 public final class PreviousEnvironmentGate implements Gate {
 
@@ -22,13 +24,16 @@ public final class PreviousEnvironmentGate implements Gate {
 
     @Override
     public GateResult check(GateContext c) {
+        return c.acrossUpstreams(NAME, c.environment().name() + " is the first environment of the promotion order",
+                u -> check(c, u));
+    }
+
+    /** Whether the digest came through this one upstream environment. */
+    private static GateResult check(GateContext c, GateContext.UpstreamLedger upstream) {
         String env = c.environment().name();
-        if (c.previous() == null) {
-            return GateResult.pass(NAME, env + " is the first environment of the promotion order");
-        }
-        String prev = c.previous().name();
+        String prev = upstream.name();
         Digest digest = c.digest();
-        LedgerHistory history = c.previousHistory();
+        LedgerHistory history = upstream.history();
         LedgerEntry verdict = latestWordOn(history.entries(), digest);
         if (verdict == null) {
             return GateResult.refuse(NAME, digest.shortForm() + " was never deployed to " + prev + " (its ledger has no"

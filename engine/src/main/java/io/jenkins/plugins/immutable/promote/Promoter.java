@@ -31,15 +31,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Promotes digests through the environments of a {@link PromotionOrder}, rolls environments back, and resumes
+ * Promotes digests through the environments of a {@link PromotionGraph}, rolls environments back, and resumes
  * deployments a dead process left. Each operation reads the environments' ledgers (checked: a broken ledger stops it),
  * runs the gates, and only then changes anything, in this order: copy the digest into the environment's repository
  * (with its signatures and attestations), deploy it with the environment's strategy (the deployment's state is
@@ -51,7 +54,8 @@ public final class Promoter {
 
     private final RegistryClient registry;
     private final Ledger ledger;
-    private final PromotionOrder order;
+    private final PromotionGraph graph;
+    private final Map<String, Environment> environments;
     private final ApprovalHook approval;
     private final CanaryAnalysis analysis;
     private final ProgressListener listener;
@@ -61,7 +65,8 @@ public final class Promoter {
     private Promoter(Builder b) {
         this.registry = b.registry;
         this.ledger = b.ledger;
-        this.order = b.order;
+        this.graph = b.graph;
+        this.environments = b.environments;
         this.approval = b.approval;
         this.analysis = b.analysis;
         this.listener = b.listener;
@@ -69,23 +74,94 @@ public final class Promoter {
         this.drainTimeout = b.drainTimeout;
     }
 
-    public static Builder builder(RegistryClient registry, Ledger ledger, PromotionOrder order) {
-        return new Builder(registry, ledger, order);
+    /**
+     * A promoter over these environments, whose upstreams the graph gives.
+     *
+     * @throws EngineException BAD_INPUT when the graph and the environments do not name the same environments
+     */
+    public static Builder builder(RegistryClient registry, Ledger ledger, PromotionGraph graph,
+            List<Environment> environments) {
+        return new Builder(registry, ledger, graph, environments);
     }
 
-    public PromotionOrder order() {
-        return order;
+    /** A promoter over a plain promotion order: each environment takes from the one before it. */
+    public static Builder builder(RegistryClient registry, Ledger ledger, Environment... inOrder) {
+        List<Environment> list = List.of(inOrder);
+        return new Builder(registry, ledger, PromotionGraph.chain(list.stream().map(Environment::name).toList()),
+                list);
+    }
+
+    /** How digests flow between the environments. */
+    public PromotionGraph graph() {
+        return graph;
+    }
+
+    /** The environment of that name, or a BAD_INPUT error listing the known ones. */
+    public Environment environment(String name) {
+        Environment env = environments.get(name);
+        if (env == null) {
+            throw EngineException.badInput("there is no environment '" + name + "'; the environments are "
+                    + String.join(", ", graph.environments()));
+        }
+        return env;
+    }
+
+    /**
+     * The live digest of the environment a promotion into {@code environment} would take it from, pinned in that
+     * environment's repository: {@code from} when given (one of its upstream environments), else its only upstream
+     * environment. BAD_INPUT, saying what to name, when it has several upstream environments and {@code from} is null,
+     * when it takes digests straight from builds, or when {@code from} is not upstream of it; REFUSED when nothing is
+     * live there.
+     */
+    public ImageReference liveUpstream(String environment, String from) {
+        Environment env = environment(environment);
+        List<String> ups = graph.upstreams(env.name());
+        String source;
+        if (from != null) {
+            environment(from);
+            if (!ups.contains(from)) {
+                throw EngineException.badInput(from + " is not upstream of " + env.name() + ", which takes digests"
+                        + " from " + (ups.isEmpty() ? "builds only (name the image to promote)"
+                        : String.join(", ", ups) + "; take it from one of those"));
+            }
+            source = from;
+        } else if (ups.isEmpty()) {
+            throw EngineException.badInput(env.name() + " takes digests straight from builds (nothing is upstream of"
+                    + " it): name the image to promote, pinned by digest");
+        } else if (ups.size() > 1) {
+            throw EngineException.badInput(env.name() + " takes digests from " + ups.size() + " upstream environments ("
+                    + String.join(", ", ups) + ", requires " + graph.requires(env.name()) + "), which may each run"
+                    + " another digest: name the image to promote, or the environment to take its live digest from"
+                    + " (--from " + ups.get(0) + ")");
+        } else {
+            source = ups.get(0);
+        }
+        Environment upstream = environment(source);
+        Digest live = ledger.read(upstream.location()).live().orElseThrow(() -> EngineException.refused("nothing is"
+                + " live in " + upstream.name() + " according to its ledger, so there is no digest to take from it"
+                + " into " + env.name() + "; promote one into " + upstream.name() + " first"));
+        listener.line("taking " + live.shortForm() + ", live in " + upstream.name() + ", for " + env.name());
+        return upstream.repository().digest(live);
+    }
+
+    /** The environment's upstream environments with their verified ledgers, in the order configured. */
+    private List<GateContext.UpstreamLedger> upstreamLedgers(Environment env) {
+        List<GateContext.UpstreamLedger> out = new ArrayList<>();
+        for (String name : graph.upstreams(env.name())) {
+            Environment u = environment(name);
+            out.add(new GateContext.UpstreamLedger(u, ledger.read(u.location())));
+        }
+        return out;
     }
 
     /** Promotes a digest into an environment; see the class description for the steps. */
     public PromotionResult promote(PromotionRequest request) {
-        Environment env = order.named(request.environment());
+        Environment env = environment(request.environment());
         ImageReference image = pinned(request);
         Digest digest = image.digest();
-        Environment previous = order.previous(env).orElse(null);
         LedgerHistory history = ledger.read(env.location());
         ledger.requireWritable(env.location());
-        LedgerHistory previousHistory = previous == null ? null : ledger.read(previous.location());
+        List<GateContext.UpstreamLedger> upstreams = upstreamLedgers(env);
         history = settle(env, history, request.actor(), request.run(), null);
 
         Optional<LedgerEntry> live = history.liveEntry();
@@ -98,8 +174,8 @@ public final class Promoter {
                     env.repository().digest(digest), digest, List.of(), null, null, message);
         }
 
-        GateContext context = new GateContext(Action.PROMOTE, image, env, previous, history, previousHistory,
-                request.actor(), listener);
+        GateContext context = new GateContext(Action.PROMOTE, image, env, upstreams, graph.requires(env.name()),
+                history, request.actor(), listener);
         List<GateResult> results = runGates(env, context, null, request.overrideFreeze());
 
         ImageReference target = env.repository().digest(digest);
@@ -145,7 +221,7 @@ public final class Promoter {
      * while the last deployment still retains the target's colour, traffic is switched back to it instead.
      */
     public PromotionResult rollback(RollbackRequest request) {
-        Environment env = order.named(request.environment());
+        Environment env = environment(request.environment());
         LedgerLocation where = env.location();
         LedgerHistory checked = ledger.read(where);
         ledger.requireWritable(where);
@@ -178,8 +254,7 @@ public final class Promoter {
                     + " (it was deleted), so it cannot be deployed again: promote it anew through the environments,"
                     + " or roll back to another digest");
         }
-        GateContext context = new GateContext(Action.ROLLBACK, image, env, null, history, null, request.actor(),
-                listener);
+        GateContext context = GateContext.rollback(image, env, history, request.actor(), listener);
         List<GateResult> results = runGates(env, context, request.forceReason(), null);
 
         DeploymentStrategy strategy = request.strategy() != null ? request.strategy() : env.strategy();
@@ -218,6 +293,7 @@ public final class Promoter {
         String message = back
                 ? env.name() + " is back on " + target.shortForm() + " (" + how + ", ledger entry #" + entry.sequence()
                         + (request.forceReason() == null ? "" : ", forced: " + request.forceReason()) + ")"
+                        + stillDownstream(env, live.digest())
                 : "rolling " + env.name() + " back to " + target.shortForm() + " failed: " + state.message() + "; "
                         + live.digest().shortForm() + " still serves. Recorded as failed (entry #"
                         + entry.sequence() + ")";
@@ -235,7 +311,7 @@ public final class Promoter {
      * environment's gates again; one that does not is rolled back, recorded as failed, and refused.
      */
     public Optional<PromotionResult> resume(String environment, String actor, String run) {
-        Environment env = order.named(environment);
+        Environment env = environment(environment);
         LedgerHistory history = ledger.read(env.location());
         if (history.deployment() == null) {
             listener.line(env.name() + " has no deployment to resume");
@@ -336,16 +412,15 @@ public final class Promoter {
             }
             listener.line("checking the gates again for the rollback of " + env.name() + " to "
                     + s.to().shortForm() + " that deployment " + s.id() + " carries out");
-            return gateResults(env, new GateContext(Action.ROLLBACK, image, env, null, history, null, actor,
-                    listener), intent != null && intent.forced() ? intent.reason() : null, null);
+            return gateResults(env, GateContext.rollback(image, env, history, actor, listener),
+                    intent != null && intent.forced() ? intent.reason() : null, null);
         }
-        Environment previous = order.previous(env).orElse(null);
-        LedgerHistory previousHistory = previous == null ? null : ledger.read(previous.location());
+        List<GateContext.UpstreamLedger> upstreams = upstreamLedgers(env);
         listener.line("checking the gates again for the promotion of " + s.to().shortForm() + " to " + env.name()
                 + " that deployment " + s.id() + " carries out");
         // a promotion that overrode a freeze (recorded as forced in its intent) still may, once resumed
-        return gateResults(env, new GateContext(Action.PROMOTE, image, env, previous, history, previousHistory,
-                actor, listener), null, intent != null && intent.forced() ? intent.reason() : null);
+        return gateResults(env, new GateContext(Action.PROMOTE, image, env, upstreams, graph.requires(env.name()),
+                history, actor, listener), null, intent != null && intent.forced() ? intent.reason() : null);
     }
 
     /** Like {@link #runGates}, but refusals are returned, not thrown. */
@@ -386,7 +461,7 @@ public final class Promoter {
      * removed, and the ledger records the deployment as failed with the reason. Empty when nothing is unfinished.
      */
     public Optional<PromotionResult> abandon(String environment, String actor, String run, String reason) {
-        Environment env = order.named(environment);
+        Environment env = environment(environment);
         LedgerHistory history = ledger.read(env.location());
         if (history.deployment() == null) {
             return Optional.empty();
@@ -686,6 +761,32 @@ public final class Promoter {
         return b.build();
     }
 
+    /**
+     * After a rollback away from {@code from}: the environments downstream that still serve it, since a digest rolled
+     * back here may be at fault there too (they are not rolled back with it: that is their owners' call). Empty when
+     * there are none; a ledger that cannot be read is named rather than failing the rollback that already happened.
+     */
+    private String stillDownstream(Environment env, Digest from) {
+        List<String> serving = new ArrayList<>();
+        List<String> unread = new ArrayList<>();
+        for (String name : graph.reachableFrom(env.name())) {
+            try {
+                if (ledger.read(environment(name).location()).live().filter(from::equals).isPresent()) {
+                    serving.add(name);
+                }
+            } catch (EngineException e) {
+                LOGGER.log(Level.WARNING, "cannot read the ledger of {0}, downstream of {1}: {2}",
+                        new Object[] {name, env.name(), e.getMessage()});
+                unread.add(name);
+            }
+        }
+        String note = serving.isEmpty() ? "" : "; downstream, " + String.join(", ", serving) + " still serve"
+                + (serving.size() == 1 ? "s " : " ") + from.shortForm() + ": roll " + (serving.size() == 1 ? "it"
+                : "them") + " back too if " + from.shortForm() + " is at fault there";
+        return note + (unread.isEmpty() ? "" : "; could not read the ledger of " + String.join(", ", unread)
+                + " downstream to see whether it still serves " + from.shortForm());
+    }
+
     private static List<String> lines(List<GateResult> results) {
         return results.stream().map(GateResult::toString).toList();
     }
@@ -710,17 +811,31 @@ public final class Promoter {
     public static final class Builder {
         private final RegistryClient registry;
         private final Ledger ledger;
-        private final PromotionOrder order;
+        private final PromotionGraph graph;
+        private final Map<String, Environment> environments;
         private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
         private CanaryAnalysis analysis;
         private ProgressListener listener = ProgressListener.NONE;
         private Clock clock = Clock.systemUTC();
         private Duration drainTimeout;
 
-        private Builder(RegistryClient registry, Ledger ledger, PromotionOrder order) {
+        private Builder(RegistryClient registry, Ledger ledger, PromotionGraph graph, List<Environment> environments) {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.ledger = Objects.requireNonNull(ledger, "ledger");
-            this.order = Objects.requireNonNull(order, "order");
+            this.graph = Objects.requireNonNull(graph, "graph");
+            Map<String, Environment> byName = new LinkedHashMap<>();
+            for (Environment e : environments) {
+                if (byName.put(e.name(), e) != null) {
+                    throw EngineException.badInput("environment " + e.name() + " is given twice; each environment has"
+                            + " one place in the promotion graph");
+                }
+            }
+            if (!byName.keySet().equals(Set.copyOf(graph.environments()))) {
+                throw EngineException.badInput("the promotion graph names the environments " + String.join(", ",
+                        graph.environments()) + ", but the environments given are " + String.join(", ",
+                        byName.keySet()) + "; give each environment of the graph once");
+            }
+            this.environments = Map.copyOf(byName);
         }
 
         /** Who approves environments that require it; by default no one can be asked, so those gates refuse. */

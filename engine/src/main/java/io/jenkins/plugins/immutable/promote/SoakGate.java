@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Passes when the digest has been live in the previous environment for at least the soak time, as that environment's
- * ledger tells: its latest stretch live there, from the entry that made it live to the entry that replaced it (or
+ * Passes when the digest has been live upstream for at least the soak time (in the environment before it in a plain
+ * promotion order; in all or any of its upstream environments in a graph, as it requires), as each one's ledger tells: its latest stretch live there, from the entry that made it live to the entry that replaced it (or
  * now), without a rollback away from it or a failed deployment of it since. The refusal says how long is left, or why
  * the digest can no longer soak there.
  */
@@ -36,13 +36,16 @@ public final class SoakGate implements Gate {
 
     @Override
     public GateResult check(GateContext c) {
+        return c.acrossUpstreams(NAME, c.environment().name() + " is the first environment: there is nowhere upstream"
+                + " to soak", u -> check(c, u));
+    }
+
+    /** Whether the digest soaked long enough in this one upstream environment. */
+    private GateResult check(GateContext c, GateContext.UpstreamLedger upstream) {
         String env = c.environment().name();
-        if (c.previous() == null) {
-            return GateResult.pass(NAME, env + " is the first environment: there is nowhere upstream to soak");
-        }
-        String prev = c.previous().name();
+        String prev = upstream.name();
         Digest digest = c.digest();
-        List<LedgerEntry> entries = c.previousHistory().entries();
+        List<LedgerEntry> entries = upstream.history().entries();
         int start = -1;
         for (int i = entries.size() - 1; i >= 0 && start < 0; i--) {
             if (digest.equals(entries.get(i).digest()) && entries.get(i).outcome().makesLive()) {

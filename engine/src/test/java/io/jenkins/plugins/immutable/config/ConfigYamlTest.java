@@ -82,7 +82,7 @@ public class ConfigYamlTest {
         EnvironmentConfig prod = c.environment("prod");
         assertEquals(new StrategyConfig.Canary(List.of(10, 50), "1m", "default", 1), prod.strategy());
         assertEquals(List.of("release"), prod.gates().signedBy());
-        assertEquals("dev", c.previous("prod").orElseThrow().name());
+        assertEquals(List.of("dev"), c.graph().upstreams("prod"));
         assertEquals(50, c.analysisTemplate("default").orElseThrow().minimumPoints().intValue());
     }
 

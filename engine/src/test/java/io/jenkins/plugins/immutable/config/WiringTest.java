@@ -245,9 +245,9 @@ public class WiringTest {
                 """.formatted(Stack.registry(), Stack.uniqueRepository("wiring"), Stack.registry(),
                 Stack.uniqueRepository("wiring"));
         try (Wiring wiring = Wiring.builder(config(yaml), resolver).dockerHost(Stack.dockerHost()).build()) {
-            assertEquals("wiring-dev -> wiring-prod", wiring.promotionOrder().names());
+            assertEquals("wiring-dev -> wiring-prod", wiring.graph().describe());
             Environment prod = wiring.environmentOf("wiring-prod");
-            assertSame(prod, wiring.promotionOrder().named("wiring-prod"));
+            assertSame(prod, wiring.promoter().environment("wiring-prod"));
             assertEquals(new Rolling(2), prod.strategy());
             assertEquals(List.of(releaseKey.publicKey()), prod.gates().signedBy());
             assertEquals(List.of(releaseKey.publicKey()), prod.gates().attestedBy());
@@ -257,7 +257,7 @@ public class WiringTest {
             assertSame(wiring.promoter(), wiring.promoter());
         }
         try (Wiring wiring = Wiring.builder(DeliveryConfig.EMPTY, resolver).build()) {
-            EngineException e = assertThrows(EngineException.class, wiring::promotionOrder);
+            EngineException e = assertThrows(EngineException.class, wiring::graph);
             assertTrue(e.getMessage(), e.getMessage().contains("no environment is configured"));
         }
     }

@@ -165,7 +165,7 @@ public final class FaultRuns {
             Environment env = site.environment("fault-reg", repo, new BlueGreen(Duration.ZERO),
                     GatePolicy.ORDER_ONLY);
             AtomicReference<String> lastStep = new AtomicReference<>("");
-            Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(env))
+            Promoter promoter = Promoter.builder(client, new Ledger(client), env)
                     .listener(lastStep::set).build();
             promoter.promote(PromotionRequest.of(ci.digest(versions.get(0)), env.name(), "faults", "setup"));
             // timed on a second one: the first also copies the layers every later one shares

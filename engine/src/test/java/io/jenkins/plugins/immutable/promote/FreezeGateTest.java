@@ -57,7 +57,7 @@ public class FreezeGateTest {
     }
 
     private Promoter promoter(Clock clock, Environment env) {
-        return Promoter.builder(CLIENT, new Ledger(CLIENT), PromotionOrder.of(env)).listener(site.listener)
+        return Promoter.builder(CLIENT, new Ledger(CLIENT), env).listener(site.listener)
                 .clock(clock).build();
     }
 

@@ -44,7 +44,7 @@ public class GateRefusalTest {
     }
 
     private Promoter promoter(Clock clock, ApprovalHook hook, Environment... environments) {
-        return Promoter.builder(images.client, new Ledger(images.client), PromotionOrder.of(environments))
+        return Promoter.builder(images.client, new Ledger(images.client), environments)
                 .listener(site.listener).clock(clock).approval(request -> {
                     asked.add(request);
                     return hook.decide(request);

@@ -19,6 +19,7 @@ import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.Test;
 
 /** What "came through the previous environment" means, on ledgers built in memory (the gate only reads them). */
@@ -40,7 +41,8 @@ public class PreviousEnvironmentGateTest {
 
     private GateResult check(LedgerHistory stagingHistory, Digest digest) {
         return new PreviousEnvironmentGate().check(new GateContext(Action.PROMOTE, staging.repository().digest(digest),
-                prod, staging, LedgerHistory.empty("prod"), stagingHistory, "alice", null));
+                prod, List.of(new GateContext.UpstreamLedger(staging, stagingHistory)), Upstream.Requires.ALL,
+                LedgerHistory.empty("prod"), "alice", null));
     }
 
     private static LedgerHistory with(LedgerHistory h, Event e) {
@@ -89,7 +91,8 @@ public class PreviousEnvironmentGateTest {
     @Test
     public void passesInTheFirstEnvironment() {
         GateResult r = new PreviousEnvironmentGate().check(new GateContext(Action.PROMOTE,
-                staging.repository().digest(D1), staging, null, LedgerHistory.empty("staging"), null, "alice", null));
+                staging.repository().digest(D1), staging, List.of(), null, LedgerHistory.empty("staging"), "alice",
+                null));
         assertTrue(r.passed());
         assertEquals("staging is the first environment of the promotion order", r.message());
     }

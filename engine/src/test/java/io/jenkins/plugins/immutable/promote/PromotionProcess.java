@@ -27,7 +27,7 @@ public final class PromotionProcess {
         RegistryClient client = RegistryClient.builder().build();
         Environment env = environment(args[0], args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                 Duration.ofSeconds(Long.parseLong(args[6])));
-        Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(env))
+        Promoter promoter = Promoter.builder(client, new Ledger(client), env)
                 .listener(System.out::println).build();
         promoter.promote(PromotionRequest.of(ImageReference.parse(args[5]), env.name(), "process", "pid "
                 + ProcessHandle.current().pid()));

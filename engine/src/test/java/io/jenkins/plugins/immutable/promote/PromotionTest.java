@@ -50,7 +50,7 @@ public class PromotionTest {
     }
 
     private Promoter promoter(Environment... environments) {
-        return Promoter.builder(images.client, new Ledger(images.client), PromotionOrder.of(environments))
+        return Promoter.builder(images.client, new Ledger(images.client), environments)
                 .listener(site.listener).approval(request -> {
                     asked.add(request);
                     return Approval.approved("lead", "go");

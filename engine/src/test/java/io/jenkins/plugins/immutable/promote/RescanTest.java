@@ -55,7 +55,7 @@ public class RescanTest {
     }
 
     private Promoter promoter(Environment env) {
-        return Promoter.builder(images.client, new Ledger(images.client), PromotionOrder.of(env))
+        return Promoter.builder(images.client, new Ledger(images.client), env)
                 .listener(site.listener).build();
     }
 

@@ -75,7 +75,7 @@ public class RollbackOutageTest {
                     restart.start();
                 }
             };
-            Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(prod))
+            Promoter promoter = Promoter.builder(client, new Ledger(client), prod)
                     .listener(listener).build();
             promoter.promote(PromotionRequest.of(ci.digest(v1), prod.name(), "alice", "run-1"));
             promoter.promote(PromotionRequest.of(ci.digest(v2), prod.name(), "alice", "run-2"));
@@ -109,7 +109,7 @@ public class RollbackOutageTest {
         try (RegistryProcess own = RegistryProcess.start(tmp.newFolder("registry").toPath())) {
             Repository repo = Repository.parse(own.address() + "/app");
             Environment prod = site.environment("prod", repo, new BlueGreen(Duration.ZERO), GatePolicy.ORDER_ONLY);
-            Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(prod))
+            Promoter promoter = Promoter.builder(client, new Ledger(client), prod)
                     .listener(site.listener).build();
             promoter.promote(PromotionRequest.of(ci.digest(v1), prod.name(), "alice", "run-1"));
             promoter.promote(PromotionRequest.of(ci.digest(v2), prod.name(), "alice", "run-2"));

@@ -140,9 +140,9 @@ public class SloGateTest {
     private static GateResult check(SloPolicy policy, Environment previous, Environment target) {
         Ledger ledger = new Ledger(RegistryClient.builder().build());
         GateContext c = new GateContext(io.jenkins.plugins.immutable.ledger.Action.PROMOTE,
-                target.repository().digest(Digest.sha256(new byte[] {1})), target, previous,
-                ledger.read(target.location()), previous == null ? null : ledger.read(previous.location()), "alice",
-                null);
+                target.repository().digest(Digest.sha256(new byte[] {1})), target, previous == null ? List.of()
+                : List.of(new GateContext.UpstreamLedger(previous, ledger.read(previous.location()))), null,
+                ledger.read(target.location()), "alice", null);
         return new SloGate(policy, Clock.systemUTC()).check(c);
     }
 
@@ -176,7 +176,7 @@ public class SloGateTest {
         Environment upstream = environment(HEALTHY, GatePolicy.ORDER_ONLY);
         Environment target = environment(FAILING, new GatePolicy(List.of(), null, false, false, null, List.of())
                 .withSlo(policy(Stack.prometheus(), 10)));
-        Promoter promoter = Promoter.builder(client, new Ledger(client), PromotionOrder.of(upstream, target)).build();
+        Promoter promoter = Promoter.builder(client, new Ledger(client), upstream, target).build();
         Digest digest = Digest.sha256("not pushed: refused before it is read".getBytes(StandardCharsets.UTF_8));
         PromotionRefusedException e = assertThrows(PromotionRefusedException.class, () -> promoter.promote(
                 PromotionRequest.of(upstream.repository().digest(digest), FAILING, "alice", null)));
@@ -187,7 +187,7 @@ public class SloGateTest {
         int dead = freePort();
         Environment unreachable = environment(FAILING, GatePolicy.ORDER_ONLY.withSlo(policy("http://127.0.0.1:" + dead,
                 10)));
-        Promoter blind = Promoter.builder(client, new Ledger(client), PromotionOrder.of(unreachable)).build();
+        Promoter blind = Promoter.builder(client, new Ledger(client), unreachable).build();
         EngineException outage = assertThrows(EngineException.class, () -> blind.promote(
                 PromotionRequest.of(upstream.repository().digest(digest), FAILING, "alice", null)));
         assertEquals(outage.getMessage(), EngineException.Kind.OUTAGE, outage.kind());

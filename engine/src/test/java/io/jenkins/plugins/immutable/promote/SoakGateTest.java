@@ -81,7 +81,7 @@ public class SoakGateTest {
         Environment prod = site.environment("prod", Duration.ZERO,
                 GatePolicy.ORDER_ONLY.withSoak(Duration.ofMinutes(30)));
         Promoter promoter = Promoter.builder(CLIENT, new Ledger(CLIENT, clock, Duration.ofMillis(200), 5),
-                PromotionOrder.of(staging, prod)).listener(site.listener).clock(clock).build();
+                staging, prod).listener(site.listener).clock(clock).build();
 
         promoter.promote(PromotionRequest.of(ci.digest(v1), staging.name(), "alice", null));
         Instant v1Live = last(staging).time();
@@ -135,7 +135,7 @@ public class SoakGateTest {
     public void theFirstEnvironmentHasNothingToSoakIn() {
         Environment staging = site.environment("staging", Duration.ZERO,
                 GatePolicy.ORDER_ONLY.withSoak(Duration.ofMinutes(30)));
-        PromotionResult r = Promoter.builder(CLIENT, new Ledger(CLIENT), PromotionOrder.of(staging))
+        PromotionResult r = Promoter.builder(CLIENT, new Ledger(CLIENT), staging)
                 .listener(site.listener).build().promote(PromotionRequest.of(ci.digest(v1), staging.name(), "alice",
                         null));
         assertEquals(PromotionResult.Status.PROMOTED, r.status());
