@@ -52,16 +52,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * a daemon, a good one baked on the Docker engine, and a bad one that answers 500 to one request in five), each
  * signed with its provenance, scanned and attested, and promoted dev -> staging -> prod. dev and staging deploy
  * blue-green; prod deploys a canary judged against a baseline from Prometheus' metrics of HAProxy, under steady load.
- * The bad version's canary fails and is rolled back automatically; prod keeps serving the good one. Every step is
- * timed, the ledgers are printed and verified, and the outcome is checked against the story.
+ * The bad version's canary fails and is rolled back automatically; prod keeps serving the good one. Beside prod, a
+ * variant for one large client, prod-acme, also takes from staging (a promotion graph): it runs on the stack's Swarm
+ * and takes 1.0, staging's live digest, without being told which; it stays on 1.0 while prod moves on to 1.1, so the
+ * two serve different digests at once. Every step is timed, the ledgers are printed and verified, and the outcome is
+ * checked against the story.
  */
 final class Demo {
 
-    static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
+    static final String VARIANT = "prod-acme";
 
-    /** Instance ports per environment, from the CLI's range (28000-29999). */
+    static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod", VARIANT);
+
+    /** The environments behind the stack's HAProxy; the variant runs on Swarm, whose clients reach its tasks directly. */
+    static final List<String> ROUTED = List.of("dev", "staging", "prod");
+
+    /** Where each takes its digests from, as the configuration writes it (dev, listed first, from builds). */
+    private static final Map<String, String> UPSTREAM = Map.of("staging", "dev", "prod", "staging", VARIANT,
+            "staging");
+
+    /**
+     * Instance ports per environment, from the CLI's range (28000-29999); Swarm's six hundred start at a multiple of
+     * 100 (two port bases for each of blue, green and baseline).
+     */
     private static final Map<String, String> PORTS = Map.of("dev", "28100-28139", "staging", "28140-28179",
-            "prod", "28180-28219");
+            "prod", "28180-28219", VARIANT, "29000-29599");
 
     /** One version of the web service: its name, whether it fails one request in {@code failEvery}, how it is baked. */
     record Version(String name, int failEvery, boolean daemonless) {
@@ -120,12 +135,15 @@ final class Demo {
                 try {
                     for (Version v : VERSIONS) {
                         ImageReference image = release(wiring, key, v);
-                        for (String env : ENVIRONMENTS) {
+                        for (String env : ROUTED) {
                             promote(wiring, image, v, env);
                             if (env.equals("prod") && load == null) {
                                 // from when something serves in prod: the canaries that follow are judged on it
                                 load = startLoad();
                             }
+                        }
+                        if (v == VERSIONS.get(0)) {
+                            promoteVariant(wiring, v);
                         }
                     }
                 } catch (EngineException e) {
@@ -230,6 +248,30 @@ final class Demo {
         }
     }
 
+    /**
+     * prod-acme takes staging's live digest, as `immutable promote --to prod-acme` does without an image: its one
+     * upstream environment says which. It takes only the first version: acme moves on when it accepts one, so from
+     * 1.1 on it serves another digest than prod.
+     */
+    private void promoteVariant(Wiring wiring, Version v) {
+        heading("Promote what staging runs to " + VARIANT + " (rolling on Swarm), a variant of prod that also takes"
+                + " from staging");
+        long t = System.nanoTime();
+        ImageReference from = wiring.promoter().liveUpstream(VARIANT, null);
+        PromotionResult result = wiring.promoter().promote(PromotionRequest.of(from, VARIANT, session.actor(),
+                session.run()));
+        boolean live = result.status() == PromotionResult.Status.PROMOTED
+                && from.digest().equals(digests.get(v.name()));
+        step("promote to " + VARIANT + " (" + (result.deployment() == null ? "-" : result.deployment().strategy())
+                + ")", v, live ? "live, taken from staging without naming it, ledger entry #" + result.entry().sequence()
+                + "; " + VARIANT + " stays on " + v.name() + " until acme accepts a newer one"
+                : result.status().name().toLowerCase(Locale.ROOT) + ": " + result.message(), t, live);
+        if (!live) {
+            throw new EngineException(EngineException.Kind.ANALYSIS_FAILED, "version " + v.name() + " should have"
+                    + " gone live in " + VARIANT + " but: " + result.message());
+        }
+    }
+
     /** Steady requests to prod's frontend, so that the canaries have metrics to be judged on. */
     private LoadGenerator startLoad() {
         String frontend = stack.frontends().get("prod");
@@ -256,6 +298,7 @@ final class Demo {
         ObjectNode environments = json.putObject("environments");
         StringBuilder human = new StringBuilder();
         List<String> problems = new ArrayList<>();
+        Table serving = new Table("ENVIRONMENT", "UPSTREAM", "VERSION", "DIGEST");
         for (String env : ENVIRONMENTS) {
             LedgerLocation where = wiring.ledgerLocation(env);
             LedgerVerification verification = wiring.ledger().verify(where);
@@ -266,6 +309,9 @@ final class Demo {
             e.put("intact", verification.intact());
             e.put("live", history.live().map(Digest::toString).orElse(null));
             e.put("liveVersion", history.live().map(this::versionOf).orElse(null));
+            e.put("upstream", wiring.graph().upstream(env).describe());
+            serving.row(env, wiring.graph().upstream(env).describe(), history.live().map(this::versionOf).orElse("-"),
+                    history.live().map(Digest::shortForm).orElse("-"));
             ArrayNode entries = e.putArray("entries");
             Table table = new Table("#", "TIME", "ACTION", "VERSION", "DIGEST", "OUTCOME", "STRATEGY", "REASON");
             for (LedgerEntry entry : history.entries()) {
@@ -287,6 +333,11 @@ final class Demo {
         String prodLive = environments.get("prod").path("live").asText(null);
         if (!good.toString().equals(prodLive)) {
             problems.add("prod serves " + prodLive + ", not the good version 1.1 (" + good + ")");
+        }
+        String variantLive = environments.get(VARIANT).path("live").asText(null);
+        if (!digests.get("1.0").toString().equals(variantLive) || variantLive.equals(prodLive)) {
+            problems.add(VARIANT + " serves " + variantLive + ", not 1.0 (" + digests.get("1.0") + ") beside prod's "
+                    + prodLive);
         }
         boolean badRolledBack = false;
         for (var entry : environments.get("prod").get("entries")) {
@@ -317,13 +368,16 @@ final class Demo {
         json.put("asExpected", problems.isEmpty());
         ArrayNode problemsJson = json.putArray("problems");
         problems.forEach(problemsJson::add);
+        human.append("What each environment serves now (a graph: prod and ").append(VARIANT)
+                .append(" both take from staging)\n").append(serving).append("\n\n");
         human.append(summary(total)).append('\n');
         human.append("Load on prod's frontend: ").append(counts[0]).append(" answered, ").append(counts[1])
                 .append(" server errors (the bad canary's answers while it was judged), ").append(counts[2])
                 .append(" unanswered.\n");
         human.append(problems.isEmpty()
                 ? "As the story says: prod serves 1.1 (" + good.shortForm() + ") at http://"
-                        + stack.frontends().get("prod") + "/, and the bad 1.2 was rolled back automatically.\n"
+                        + stack.frontends().get("prod") + "/, the bad 1.2 was rolled back automatically, and "
+                        + VARIANT + " serves 1.0 beside it.\n"
                 : "NOT as the story says:\n  - " + String.join("\n  - ", problems) + "\n");
         List<String> lookAround = lookAround(configFile);
         lookAround.forEach(json.putArray("lookAround")::add);
@@ -408,7 +462,7 @@ final class Demo {
      */
     private String configuration(SigningKey key) {
         StringBuilder envs = new StringBuilder();
-        for (String env : ENVIRONMENTS) {
+        for (String env : ROUTED) {
             boolean prod = env.equals("prod");
             envs.append("""
                       - name: %s
@@ -422,12 +476,27 @@ final class Demo {
                         gates:
                           signedBy: [demo]
                           scanMaxAge: 1h
-                    %s""".formatted(env, repository(env), stack.dockerHost(), PORTS.get(env), stack.haproxySocket(),
-                    prod ? "canary: { steps: [25, 50], pause: 25s, analysis: demo }"
+                    %s%s""".formatted(env, repository(env), stack.dockerHost(), PORTS.get(env),
+                    stack.haproxySocket(), prod ? "canary: { steps: [25, 50], pause: 25s, analysis: demo }"
                             : "blueGreen: { retention: 10m }",
                     prod ? "      provenance: { builderIds: [" + io.jenkins.plugins.immutable.bake.Provenance
-                            .CLI_BUILDER_ID + "] }\n" : ""));
+                            .CLI_BUILDER_ID + "] }\n" : "",
+                    UPSTREAM.containsKey(env) ? "    upstream: [" + UPSTREAM.get(env) + "]\n" : ""));
         }
+        envs.append("""
+                  # a variant of prod for one large client: it takes from staging too, and serves its own digest
+                  - name: %s
+                    repository: %s
+                    target:
+                      swarm: { host: "%s", ports: "%s", healthCheck: /health }
+                    strategy:
+                      rolling: { batch: 1 }
+                    gates:
+                      signedBy: [demo]
+                      scanMaxAge: 1h
+                    upstream: [%s]
+                """.formatted(VARIANT, repository(VARIANT), stack.dockerHost(), PORTS.get(VARIANT),
+                UPSTREAM.get(VARIANT)));
         return """
                 # Written by `immutable demo` for its run %s; the same schema as Jenkins' configuration.
                 registries:

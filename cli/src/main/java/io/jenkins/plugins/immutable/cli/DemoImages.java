@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The demo's web service: Debian's static busybox serving {@code /} through a CGI script that prints its version, FROM
- * scratch. A bad version answers 500 to one request in five (at random), which only a canary's metrics reveal: its
+ * scratch, with busybox's {@code wget} for health checks run inside it (Swarm's). A bad version answers 500 to one request in five (at random), which only a canary's metrics reveal: its
  * health check passes. Like a distroless image, it carries {@code /etc/os-release} and the dpkg record of the package
  * its binary came from, so the scanner knows what it is.
  */
@@ -41,6 +41,8 @@ final class DemoImages {
             Files.createDirectories(root.resolve("bin"));
             Files.copy(BUSYBOX, root.resolve("bin/busybox"));
             Files.copy(BUSYBOX, root.resolve("bin/sh"));
+            // Swarm runs the health check inside the task: wget on $PORT (the variant prod-acme runs on Swarm)
+            Files.copy(BUSYBOX, root.resolve("bin/wget"));
             Path cgi = Files.createDirectories(root.resolve("www/cgi-bin")).resolve("index.cgi");
             Files.writeString(cgi, cgiScript(version, failEvery), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));

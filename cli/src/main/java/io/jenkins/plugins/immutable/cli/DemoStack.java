@@ -20,7 +20,7 @@ record DemoStack(String registry, String dockerHost, String haproxySocket, Map<S
                 frontends.put(pair.substring(0, eq), pair.substring(eq + 1));
             }
         }
-        for (String environment : Demo.ENVIRONMENTS) {
+        for (String environment : Demo.ROUTED) {
             if (!frontends.containsKey(environment)) {
                 throw EngineException.badInput("the stack's HAProxy has no frontend for " + environment + " (it has "
                         + frontends.keySet() + "); bring the stack up with scripts/stack up");

@@ -9,6 +9,8 @@ import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.LedgerVerification;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
+import io.jenkins.plugins.immutable.promote.Upstream;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +51,13 @@ final class HistoryCommand extends EngineCommand {
         json.put("intact", true);
         json.put("signedWith", verification.signedWith());
         json.put("live", history.live().map(Object::toString).orElse(null));
+        PromotionGraph graph = w.graph();
+        Upstream upstream = graph.upstream(environment);
+        ArrayNode ups = json.putArray("upstream");
+        upstream.environments().forEach(ups::add);
+        json.put("requires", upstream.requires().toString());
+        ArrayNode downs = json.putArray("downstream");
+        graph.downstreams(environment).forEach(downs::add);
         ArrayNode list = json.putArray("entries");
         Table table = new Table("#", "TIME", "ACTION", "DIGEST", "OUTCOME", "BY", "STRATEGY", "REASON");
         for (LedgerEntry e : entries) {
@@ -57,9 +66,19 @@ final class HistoryCommand extends EngineCommand {
                     e.outcome(), e.actor(),
                     e.event().strategy(), (e.forced() ? "forced: " : "") + (e.reason() == null ? "" : e.reason()));
         }
-        session.output().result(json, (entries.isEmpty() ? environment + " has no ledger entries yet"
-                : table.toString()) + "\n" + verification.describe());
+        session.output().result(json, place(graph, environment) + "\n" + (entries.isEmpty() ? environment
+                + " has no ledger entries yet" : table.toString()) + "\n" + verification.describe());
         return 0;
+    }
+
+    /** {@code prod-acme takes digests from staging; nothing takes from it}. */
+    static String place(PromotionGraph graph, String environment) {
+        Upstream u = graph.upstream(environment);
+        List<String> downstream = graph.downstreams(environment);
+        return environment + " takes digests " + (u.isEmpty() ? "straight from builds" : "from " + (u.environments()
+                .size() == 1 ? u.environments().get(0) : u.requires() + " of " + String.join(", ", u.environments())))
+                + "; " + (downstream.isEmpty() ? "nothing takes from it" : String.join(", ", downstream) + " take"
+                + (downstream.size() == 1 ? "s" : "") + " from it");
     }
 
     static ObjectNode entry(LedgerEntry e) {

@@ -47,7 +47,8 @@ final class MetricsCommand extends EngineCommand {
 
     @Option(names = "--env", paramLabel = "ENVIRONMENT",
             description = "Only this environment (repeatable); the DORA keys are read in the last one named."
-                    + " Default: all, in promotion order.")
+                    + " Default: all, upstream before downstream, the DORA keys read in the leaf environments"
+                    + " (production and its variants) together.")
     List<String> environments = new ArrayList<>();
 
     @Option(names = "--by", paramLabel = "day|week",
@@ -74,6 +75,9 @@ final class MetricsCommand extends EngineCommand {
         for (String name : session.environments(environments)) {
             where.add(w.ledgerLocation(name));
         }
+        // production: the graph's leaves when every environment is measured, else the last one named
+        List<String> production = environments.isEmpty() ? w.graph().leaves()
+                : List.of(environments.get(environments.size() - 1));
         Clock clock = Clock.systemUTC();
         DeliveryMeter meter = new DeliveryMeter(w.ledger(), w.registry(), w.trustedKeys(), clock);
         Instant now = clock.instant();
@@ -84,7 +88,7 @@ final class MetricsCommand extends EngineCommand {
         if (serve != null) {
             InetSocketAddress address = address(serve);
             try (MetricsServer server = MetricsServer.start(address, () -> meter.measure(where,
-                    new Window(clock.instant().minus(length), clock.instant()), granularity))) {
+                    production, new Window(clock.instant().minus(length), clock.instant()), granularity))) {
                 session.output().line("serving delivery metrics of " + names(where) + " over the last "
                         + human(length) + " at http://" + server.address().getHostString() + ":"
                         + server.address().getPort() + "/metrics (and /metrics.json); Ctrl-C stops");
@@ -92,7 +96,7 @@ final class MetricsCommand extends EngineCommand {
             }
             return 0;
         }
-        DeliveryMetrics m = meter.measure(where, window, granularity);
+        DeliveryMetrics m = meter.measure(where, production, window, granularity);
         if (f.equals("openmetrics")) {
             session.output().raw(OpenMetrics.write(m));
             return 0;
@@ -194,7 +198,7 @@ final class MetricsCommand extends EngineCommand {
                     .append(" scanned)\n");
         }
         if (m.dora() != null) {
-            s.append("DORA keys in ").append(m.dora().environment()).append(": ")
+            s.append("DORA keys in ").append(String.join(" and ", m.dora().environments())).append(": ")
                     .append(String.format(Locale.ROOT, "%.2f", m.dora().deploymentsPerDay())).append(" deployments"
                     + " a day, lead time ").append(m.dora().leadTime().count() == 0 ? "-"
                     : human(seconds(m.dora().leadTime().medianSeconds()))).append(", change failure rate ")

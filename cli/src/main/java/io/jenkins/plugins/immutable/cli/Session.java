@@ -3,7 +3,6 @@ package io.jenkins.plugins.immutable.cli;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.ConfigYaml;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.ledger.FileLedgerAnchors;
@@ -109,12 +108,12 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The environments a command names, checked to exist; none named: every configured one (BAD_INPUT when the
-     * configuration has none).
+     * The environments a command names, checked to exist; none named: every configured one, upstream before downstream
+     * (BAD_INPUT when the configuration has none).
      */
     List<String> environments(List<String> named) {
-        List<String> names = named.isEmpty()
-                ? config().environments().stream().map(EnvironmentConfig::name).toList() : named;
+        List<String> names = !named.isEmpty() ? named
+                : config().environments().isEmpty() ? List.of() : config().graph().environments();
         if (names.isEmpty()) {
             throw EngineException.badInput("no environment is configured: list them under environments in"
                     + " immutable.yaml (docs/configuration.md), or give --config");

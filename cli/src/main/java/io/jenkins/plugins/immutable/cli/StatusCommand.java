@@ -15,6 +15,8 @@ import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
+import io.jenkins.plugins.immutable.promote.Upstream;
 import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
@@ -29,8 +31,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code immutable status}: what is live in each environment, from the ledgers. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show what is live in each environment (or the named ones), from their ledgers in the"
-            + " registry: the digest, since when, who put it there, any deployment under way, and whether promotions"
+        description = {"Show what is live in each environment (or the named ones), upstream before downstream, from"
+            + " their ledgers in the registry: where it takes digests from (UPSTREAM), the digest, since when, who put"
+            + " it there, any deployment under way, and whether promotions"
             + " into it are open, frozen (by whom, since when, why) or outside its promotion windows (until when).",
             "SCAN is the newest verified scan attestation of the live digest (verified with the environment's"
             + " gates.attestedBy keys, else signing.trustedKeys): AT RISK when it fails the policy (a re-scan found"
@@ -47,7 +50,9 @@ final class StatusCommand extends EngineCommand {
         Wiring w = session.wiring();
         List<String> names = session.environments(environments);
         ArrayNode json = Output.JSON.createArrayNode();
-        Table table = new Table("ENVIRONMENT", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "PROMOTIONS", "SCAN");
+        PromotionGraph graph = w.graph();
+        Table table = new Table("ENVIRONMENT", "UPSTREAM", "LIVE", "SINCE", "BY", "ENTRIES", "DEPLOYMENT", "PROMOTIONS",
+                "SCAN");
         List<String> atRisk = new ArrayList<>();
         Instant now = Instant.now();
         for (String name : names) {
@@ -59,6 +64,12 @@ final class StatusCommand extends EngineCommand {
             ObjectNode n = json.addObject();
             n.put("environment", name);
             n.put("repository", where.repository().toString());
+            Upstream upstream = graph.upstream(name);
+            ArrayNode ups = n.putArray("upstream");
+            upstream.environments().forEach(ups::add);
+            n.put("requires", upstream.requires().toString());
+            ArrayNode downs = n.putArray("downstream");
+            graph.downstreams(name).forEach(downs::add);
             n.put("live", live.map(e -> e.digest().toString()).orElse(null));
             n.put("liveReference", live.map(e -> where.repository().digest(e.digest()).toString()).orElse(null));
             n.put("since", live.map(e -> e.time().toString()).orElse(null));
@@ -99,7 +110,7 @@ final class StatusCommand extends EngineCommand {
                 wn.put("why", window.why());
                 wn.put("nextOpen", window.nextOpen() == null ? null : window.nextOpen().toString());
             }
-            table.row(name, live.map(e -> e.digest().shortForm()).orElse("-"),
+            table.row(name, upstream.describe(), live.map(e -> e.digest().shortForm()).orElse("-"),
                     live.map(e -> e.time().toString()).orElse("-"), live.map(LedgerEntry::actor).orElse("-"),
                     history.entries().size(), deployment.map(d -> d.phase() + " " + d.strategy() + " of "
                             + d.to().shortForm()).orElse("-"), promotions(freeze, window),

@@ -171,7 +171,7 @@ public class DemoIT {
         assertEquals(0.5, p.get("canaryPassRate").asDouble(), 1e-12);
         assertEquals(1 / 3.0, p.get("changeFailureRate").asDouble(), 1e-12);
         assertEquals(demo.at("/versions/1.1").asText(), prod.at("/live/digest").asText());
-        assertEquals("prod", m.at("/dora/environment").asText());
+        assertEquals("[\"prod\"]", m.at("/dora/environments").toString());
         assertEquals(2, m.get("liveDigests").asInt());
         assertEquals(1.0, m.get("provenanceCoverage").asDouble(), 0);
         assertEquals(2, m.get("liveDigestsScanned").asInt());

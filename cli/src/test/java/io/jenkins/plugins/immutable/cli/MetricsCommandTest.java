@@ -98,7 +98,7 @@ public class MetricsCommandTest {
         assertEquals(json.toString(), 0, json.exitCode());
         JsonNode m = Output.JSON.readTree(json.out());
         assertEquals(0.75, m.at("/overall/deploymentSuccessRate").asDouble(), 0);
-        assertEquals("prod", m.at("/dora/environment").asText());
+        assertEquals("[\"prod\"]", m.at("/dora/environments").toString());
         assertTrue(m.get("provenanceCoverage").isNull());
 
         CliRun only = CliRun.run(dir, Map.of(), "metrics", "--since", "1d", "--env", "prod", "--format", "json");

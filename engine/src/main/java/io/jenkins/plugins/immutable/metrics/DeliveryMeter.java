@@ -126,10 +126,30 @@ public final class DeliveryMeter {
      *         OUTAGE when the registry cannot be reached
      */
     public DeliveryMetrics measure(List<LedgerLocation> environments, Window window, Granularity granularity) {
+        return measure(environments, environments.isEmpty() ? List.of()
+                : List.of(environments.get(environments.size() - 1).environment()), window, granularity);
+    }
+
+    /**
+     * The metrics of {@code environments} over {@code window}, with a series by {@code granularity}; the DORA keys are
+     * read in the {@code production} environments together (the leaves of a promotion graph: production and its
+     * variants, each of whose deployments is a deployment to production).
+     *
+     * @param production names among {@code environments}; none: the last of them
+     * @throws EngineException INTEGRITY when a ledger is broken (the figures would rest on a rewritten history),
+     *         OUTAGE when the registry cannot be reached
+     */
+    public DeliveryMetrics measure(List<LedgerLocation> environments, List<String> production, Window window,
+            Granularity granularity) {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(granularity, "granularity");
         if (environments.isEmpty()) {
             throw EngineException.badInput("no environment to measure: configure environments, or name one");
+        }
+        List<String> measured = environments.stream().map(LedgerLocation::environment).toList();
+        List<String> prod = production.stream().filter(measured::contains).toList();
+        if (prod.isEmpty()) {
+            prod = List.of(measured.get(measured.size() - 1));
         }
         long start = System.nanoTime();
         Instant now = clock.instant();
@@ -168,12 +188,16 @@ public final class DeliveryMeter {
 
             List<EnvironmentMetrics> rows = new ArrayList<>();
             Tally overall = new Tally();
+            Tally inProduction = new Tally();
             Map<LedgerLocation, Tally.Facts> facts = new LinkedHashMap<>();
             for (LedgerLocation where : environments) {
                 Tally.Facts f = facts(where, counters);
                 facts.put(where, f);
                 Tally t = Tally.of(occurrences.get(where).all(), window, f, trust != null);
                 overall.add(t);
+                if (prod.contains(where.environment())) {
+                    inProduction.add(t);
+                }
                 LedgerHistory h = histories.get(where);
                 rows.add(new EnvironmentMetrics(where.environment(), where.repository().toString(), h.entries().size(),
                         h.version(), t.figures(window), liveImage(where, h, live)));
@@ -192,7 +216,8 @@ public final class DeliveryMeter {
             }
 
             Figures total = overall.figures(window);
-            DeliveryMetrics result = assemble(window, granularity, now, rows, total, series);
+            DoraKeys dora = DoraKeys.of(prod, inProduction.figures(window));
+            DeliveryMetrics result = assemble(window, granularity, now, rows, total, dora, series);
             lastReading = new Reading(entries, counters[0], counters[1], counters[2],
                     (read - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
             return result;
@@ -202,7 +227,7 @@ public final class DeliveryMeter {
     }
 
     private DeliveryMetrics assemble(Window window, Granularity granularity, Instant now,
-            List<EnvironmentMetrics> rows, Figures total, List<Bucket> series) {
+            List<EnvironmentMetrics> rows, Figures total, DoraKeys dora, List<Bucket> series) {
         Map<Digest, List<VersionShare.Placement>> byDigest = new LinkedHashMap<>();
         Map<Digest, LiveImage> firstSeen = new LinkedHashMap<>();
         for (EnvironmentMetrics row : rows) {
@@ -255,9 +280,8 @@ public final class DeliveryMeter {
                     + " their deployment journal (kept in earlier ledger versions) does not show when the rollback"
                     + " was decided, or is gone from the registry");
         }
-        EnvironmentMetrics last = rows.get(rows.size() - 1);
-        return new DeliveryMetrics(window, granularity, now, rows, total, DoraKeys.of(last.environment(),
-                last.figures()), checked, liveDigests, checked ? withProvenance : 0,
+        return new DeliveryMetrics(window, granularity, now, rows, total, dora, checked, liveDigests,
+                checked ? withProvenance : 0,
                 checked ? Figures.ratio(withProvenance, liveDigests) : null, checked ? scanned : 0,
                 checked && scanned > 0 ? (double) weighted / scanned : null, series, versions, notes);
     }

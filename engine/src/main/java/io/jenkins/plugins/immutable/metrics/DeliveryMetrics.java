@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param computedAt                when these were computed (the live images and attestations are as of then)
  * @param environments              each environment, in promotion order
  * @param overall                   all environments together (counts summed, durations pooled)
- * @param dora                      the four keys, in the last environment; null when there is no environment
+ * @param dora                      the four keys, in the production environments (the promotion graph's leaves)
  * @param attestationsChecked       whether trusted keys were given to verify provenance and scans with; without
  *                                  them M6, M7 and lead time are not measured (null)
  * @param liveDigests               distinct digests live in some environment

@@ -141,7 +141,7 @@ public class DeliveryMeterTest {
         assertEquals(3, all.leadTime().count());
 
         DoraKeys dora = m.dora();
-        assertEquals("prod", dora.environment());
+        assertEquals(List.of("prod"), dora.environments());
         assertEquals(2.0, dora.deploymentsPerDay(), 1e-12);
         assertEquals(p.leadTime(), dora.leadTime());
         assertEquals(2 / 3.0, dora.changeFailureRate(), 1e-12);

@@ -138,12 +138,44 @@ public class SloGateTest {
     }
 
     private static GateResult check(SloPolicy policy, Environment previous, Environment target) {
+        return check(policy, previous == null ? List.of() : List.of(previous), Upstream.Requires.ALL, target);
+    }
+
+    private static GateResult check(SloPolicy policy, List<Environment> upstreams, Upstream.Requires requires,
+            Environment target) {
         Ledger ledger = new Ledger(RegistryClient.builder().build());
         GateContext c = new GateContext(io.jenkins.plugins.immutable.ledger.Action.PROMOTE,
-                target.repository().digest(Digest.sha256(new byte[] {1})), target, previous == null ? List.of()
-                : List.of(new GateContext.UpstreamLedger(previous, ledger.read(previous.location()))), null,
+                target.repository().digest(Digest.sha256(new byte[] {1})), target, upstreams.stream()
+                .map(u -> new GateContext.UpstreamLedger(u, ledger.read(u.location()))).toList(), requires,
                 ledger.read(target.location()), "alice", null);
         return new SloGate(policy, Clock.systemUTC()).check(c);
+    }
+
+    @Test
+    public void withTwoUpstreamsAnyNeedsOneThatHoldsAndAllNeedsEach() {
+        SloPolicy policy = policy(Stack.prometheus(), 10);
+        Environment failing = environment(FAILING, GatePolicy.ORDER_ONLY);
+        Environment healthy = environment(HEALTHY, GatePolicy.ORDER_ONLY);
+        // the target is read too: the healthy backend, so that only the upstreams decide
+        Environment target = environment(HEALTHY, GatePolicy.ORDER_ONLY);
+
+        GateResult any = check(policy, List.of(failing, healthy), Upstream.Requires.ANY, target);
+        assertTrue(any.toString(), any.passed());
+        assertTrue(any.message(), any.message().startsWith("error budgets hold, SLO 99%: " + FAILING + " (20s: error"
+                + " ratio "));
+        assertTrue(any.message(), any.message().endsWith(" (" + HEALTHY + " requires any of its upstream"
+                + " environments, and 1 of 2 hold)"));
+
+        GateResult all = check(policy, List.of(failing, healthy), Upstream.Requires.ALL, target);
+        assertEquals(all.toString(), false, all.passed());
+        assertTrue(all.message(), all.message().startsWith("burning its error budget too fast for a promotion, SLO"
+                + " 99%: " + FAILING + " (20s: error ratio "));
+        assertTrue("only the burning one is named: " + all.message(), !all.message().contains(HEALTHY + " ("));
+
+        GateResult none = check(policy, List.of(failing, failing), Upstream.Requires.ANY, target);
+        assertEquals(none.toString(), false, none.passed());
+        assertTrue(none.message(), none.message().contains(" (" + HEALTHY + " requires any of its upstream"
+                + " environments, and every one is burning). Every window"));
     }
 
     @Test
