@@ -52,12 +52,7 @@ final class HistoryCommand extends EngineCommand {
         json.put("signedWith", verification.signedWith());
         json.put("live", history.live().map(Object::toString).orElse(null));
         PromotionGraph graph = w.graph();
-        Upstream upstream = graph.upstream(environment);
-        ArrayNode ups = json.putArray("upstream");
-        upstream.environments().forEach(ups::add);
-        json.put("requires", upstream.requires().toString());
-        ArrayNode downs = json.putArray("downstream");
-        graph.downstreams(environment).forEach(downs::add);
+        putPlace(json, graph, environment);
         ArrayNode list = json.putArray("entries");
         Table table = new Table("#", "TIME", "ACTION", "DIGEST", "OUTCOME", "BY", "STRATEGY", "REASON");
         for (LedgerEntry e : entries) {
@@ -69,6 +64,16 @@ final class HistoryCommand extends EngineCommand {
         session.output().result(json, place(graph, environment) + "\n" + (entries.isEmpty() ? environment
                 + " has no ledger entries yet" : table.toString()) + "\n" + verification.describe());
         return 0;
+    }
+
+    /** The environment's place in the graph, as JSON: {@code upstream}, {@code requires}, {@code downstream}. */
+    static void putPlace(ObjectNode n, PromotionGraph graph, String environment) {
+        Upstream upstream = graph.upstream(environment);
+        ArrayNode ups = n.putArray("upstream");
+        upstream.environments().forEach(ups::add);
+        n.put("requires", upstream.requires().toString());
+        ArrayNode downs = n.putArray("downstream");
+        graph.downstreams(environment).forEach(downs::add);
     }
 
     /** {@code prod-acme takes digests from staging; nothing takes from it}. */

@@ -16,7 +16,6 @@ import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.PromotionGraph;
-import io.jenkins.plugins.immutable.promote.Upstream;
 import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.sign.TrustPolicy;
 import io.jenkins.plugins.immutable.sign.VerificationKey;
@@ -64,12 +63,7 @@ final class StatusCommand extends EngineCommand {
             ObjectNode n = json.addObject();
             n.put("environment", name);
             n.put("repository", where.repository().toString());
-            Upstream upstream = graph.upstream(name);
-            ArrayNode ups = n.putArray("upstream");
-            upstream.environments().forEach(ups::add);
-            n.put("requires", upstream.requires().toString());
-            ArrayNode downs = n.putArray("downstream");
-            graph.downstreams(name).forEach(downs::add);
+            HistoryCommand.putPlace(n, graph, name);
             n.put("live", live.map(e -> e.digest().toString()).orElse(null));
             n.put("liveReference", live.map(e -> where.repository().digest(e.digest()).toString()).orElse(null));
             n.put("since", live.map(e -> e.time().toString()).orElse(null));
@@ -110,7 +104,7 @@ final class StatusCommand extends EngineCommand {
                 wn.put("why", window.why());
                 wn.put("nextOpen", window.nextOpen() == null ? null : window.nextOpen().toString());
             }
-            table.row(name, upstream.describe(), live.map(e -> e.digest().shortForm()).orElse("-"),
+            table.row(name, graph.upstream(name).describe(), live.map(e -> e.digest().shortForm()).orElse("-"),
                     live.map(e -> e.time().toString()).orElse("-"), live.map(LedgerEntry::actor).orElse("-"),
                     history.entries().size(), deployment.map(d -> d.phase() + " " + d.strategy() + " of "
                             + d.to().shortForm()).orElse("-"), promotions(freeze, window),

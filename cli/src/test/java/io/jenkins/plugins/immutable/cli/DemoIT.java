@@ -37,8 +37,9 @@ import org.junit.rules.TemporaryFolder;
 /**
  * The demo end to end, as README's first command runs it: the built jar in a process of its own, on the local stack.
  * Afterwards the ledgers are read back independently of the CLI: prod holds the good digest, the bad one is recorded
- * as failed and rolled back, every ledger's chain is intact and every digest in it carries the demo's signature. Then
- * status, history and drift, again through the jar, read the same ledgers.
+ * as failed and rolled back, the variant prod-acme (also downstream of staging) serves the first version beside it,
+ * every ledger's chain is intact and every digest in it carries the demo's signature. Then status, history and
+ * drift, again through the jar, read the same ledgers.
  */
 public class DemoIT {
 
@@ -73,6 +74,12 @@ public class DemoIT {
                     docker.removeContainerCmd(c.getId()).withForce(true).exec();
                 }
             }
+            // the variant runs on Swarm: its services are <environment>-<track>
+            for (var service : docker.listServicesCmd().exec()) {
+                if (service.getSpec().getName().startsWith(Demo.VARIANT + "-")) {
+                    docker.removeServiceCmd(service.getId()).exec();
+                }
+            }
         }
     }
 
@@ -96,6 +103,20 @@ public class DemoIT {
     }
 
     @Test
+    public void theVariantTookFromStagingAndServesAnotherDigestThanProd() throws Exception {
+        Digest first = Digest.parse(demo.at("/versions/1.0").asText());
+        LedgerHistory acme = ledger().read(location(Demo.VARIANT));
+        assertEquals(first, acme.live().orElseThrow());
+        assertEquals(Digest.parse(demo.at("/versions/1.1").asText()), ledger().read(location("prod")).live()
+                .orElseThrow());
+        LedgerEntry entry = acme.entries().get(0);
+        assertEquals("rolling", entry.event().strategy());
+        assertTrue(entry.event().gates().toString(), entry.event().gates().get(1).startsWith(
+                "previous-environment: passed, deployed in staging"));
+        assertEquals("staging", demo.at("/environments/" + Demo.VARIANT + "/upstream").asText());
+    }
+
+    @Test
     public void everyLedgerIsIntactAndEveryDigestInItIsSignedByTheDemo() throws Exception {
         RegistryClient client = RegistryClient.builder().build();
         TrustPolicy policy = TrustPolicy.of(KeyFiles.readPublicKeys(workdir.resolve("cosign.pub"))).withAnyIdentity();
@@ -108,7 +129,7 @@ public class DemoIT {
                 entries++;
             }
         }
-        assertEquals("three versions through three environments", 9, entries);
+        assertEquals("three versions through three environments, the first also to prod-acme", 10, entries);
     }
 
     @Test
@@ -118,6 +139,9 @@ public class DemoIT {
         assertEquals(status.errText(), 0, status.exitCode());
         JsonNode envs = Output.JSON.readTree(status.out());
         assertEquals(demo.at("/versions/1.1").asText(), envs.get(2).get("live").asText());
+        assertEquals(Demo.VARIANT, envs.get(3).get("environment").asText());
+        assertEquals("[\"staging\"]", envs.get(3).get("upstream").toString());
+        assertEquals(demo.at("/versions/1.0").asText(), envs.get(3).get("live").asText());
 
         Run history = jar(2, "--config", config, "history", "prod");
         assertEquals(history.errText(), 0, history.exitCode());
@@ -155,10 +179,10 @@ public class DemoIT {
         assertEquals(run.errText(), 0, run.exitCode());
         JsonNode m = Output.JSON.readTree(run.out());
         JsonNode overall = m.get("overall");
-        assertEquals(9, overall.get("promotions").asInt());
-        assertEquals(8, overall.get("deployed").asInt());
+        assertEquals(10, overall.get("promotions").asInt());
+        assertEquals(9, overall.get("deployed").asInt());
         assertEquals(0, overall.get("leadTimeUnmeasured").asInt());
-        assertEquals(8, overall.at("/leadTime/count").asInt());
+        assertEquals(9, overall.at("/leadTime/count").asInt());
         JsonNode prod = m.at("/environments/2");
         assertEquals("prod", prod.get("environment").asText());
         JsonNode p = prod.get("figures");
@@ -171,10 +195,13 @@ public class DemoIT {
         assertEquals(0.5, p.get("canaryPassRate").asDouble(), 1e-12);
         assertEquals(1 / 3.0, p.get("changeFailureRate").asDouble(), 1e-12);
         assertEquals(demo.at("/versions/1.1").asText(), prod.at("/live/digest").asText());
-        assertEquals("[\"prod\"]", m.at("/dora/environments").toString());
-        assertEquals(2, m.get("liveDigests").asInt());
+        // production and its variant are the graph's leaves: the DORA keys count the deployments of both
+        assertEquals("[\"prod\",\"" + Demo.VARIANT + "\"]", m.at("/dora/environments").toString());
+        assertEquals("two deployments into prod (the third failed), one into prod-acme, in a day", 3.0,
+                m.at("/dora/deploymentsPerDay").asDouble(), 1e-9);
+        assertEquals(3, m.get("liveDigests").asInt());
         assertEquals(1.0, m.get("provenanceCoverage").asDouble(), 0);
-        assertEquals(2, m.get("liveDigestsScanned").asInt());
+        assertEquals(3, m.get("liveDigestsScanned").asInt());
         assertTrue(m.get("vulnerabilityDensity").isNumber());
 
         Run text = jar(2, "--config", config, "metrics", "--since", "1d");
@@ -198,7 +225,8 @@ public class DemoIT {
         });
         assertTrue(steps.toString(), steps.contains("bake, daemonless (LayerBaker) 1.0"));
         assertTrue(steps.toString(), steps.contains("bake, Docker engine 1.1"));
-        assertEquals(steps.toString(), 18, steps.size());
+        assertTrue(steps.toString(), steps.contains("promote to " + Demo.VARIANT + " (rolling) 1.0"));
+        assertEquals(steps.toString(), 19, steps.size());
         assertTrue(demo.get("asExpected").asBoolean());
         assertFalse(demo.get("problems").elements().hasNext());
     }

@@ -122,7 +122,8 @@ public final class Promoter {
             if (!ups.contains(from)) {
                 throw EngineException.badInput(from + " is not upstream of " + env.name() + ", which takes digests"
                         + " from " + (ups.isEmpty() ? "builds only (name the image to promote)"
-                        : String.join(", ", ups) + "; take it from one of those"));
+                        : String.join(", ", ups) + "; take it from " + (ups.size() == 1 ? ups.get(0)
+                        : "one of those")));
             }
             source = from;
         } else if (ups.isEmpty()) {

@@ -6,6 +6,8 @@ import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
+import io.jenkins.plugins.immutable.promote.Upstream;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Test;
@@ -84,6 +86,51 @@ public class ConfigYamlTest {
         assertEquals(List.of("release"), prod.gates().signedBy());
         assertEquals(List.of("dev"), c.graph().upstreams("prod"));
         assertEquals(50, c.analysisTemplate("default").orElseThrow().minimumPoints().intValue());
+    }
+
+    private static final String GRAPH = """
+            environments:
+              - name: dev
+                repository: 127.0.0.1:5101/app
+                target: { docker: { ports: "28100-28119" } }
+              - name: staging
+                repository: 127.0.0.1:5101/app
+                target: { docker: { ports: "28100-28119" } }
+                upstream: dev
+              - name: hotfix
+                repository: 127.0.0.1:5101/app
+                target: { docker: { ports: "28100-28119" } }
+                upstream: []
+              - name: prod
+                repository: 127.0.0.1:5101/app
+                target: { docker: { ports: "28100-28119" } }
+                upstream: [staging, hotfix]
+                requires: ANY
+              - name: prod-acme
+                repository: 127.0.0.1:5101/app
+                target: { docker: { ports: "28100-28119" } }
+                upstream: [staging]
+            """;
+
+    @Test
+    public void upstreamsMakeAGraphAndAPlainListStaysAChain() {
+        DeliveryConfig c = ConfigYaml.parse(GRAPH, "immutable.yaml");
+        assertEquals(List.of("dev"), c.environment("staging").upstream());
+        assertEquals(List.of(), c.environment("hotfix").upstream());
+        assertNull("the first listed may leave it out", c.environment("dev").upstream());
+        assertEquals("any", c.environment("prod").requires());
+        PromotionGraph g = c.graph();
+        assertEquals(List.of("dev", "hotfix"), g.roots());
+        assertEquals(List.of("prod", "prod-acme"), g.leaves());
+        assertEquals(Upstream.any("staging", "hotfix"), g.upstream("prod"));
+        assertEquals("written and read again, upstream: [] stays (it is not the same as no upstream)", c,
+                ConfigYaml.parse(ConfigYaml.write(c), "written.yaml"));
+
+        DeliveryConfig plain = ConfigYaml.parse(FULL, "immutable.yaml");
+        assertTrue(plain.graph().isChain());
+        EnvironmentConfig prod = plain.environment("prod");
+        assertEquals("a step's own strategy keeps the environment's upstream", List.of("staging"),
+                c.environment("prod-acme").withStrategy(prod.strategy()).upstream());
     }
 
     @Test

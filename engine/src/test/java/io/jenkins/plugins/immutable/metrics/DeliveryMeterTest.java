@@ -149,6 +149,19 @@ public class DeliveryMeterTest {
     }
 
     @Test
+    public void theDoraKeysOfSeveralProductionEnvironmentsPoolTheirDeployments() {
+        // as for the leaves of a promotion graph: prod and a variant, each deployment one to production
+        DeliveryMetrics m = meter().measure(List.of(dev, prod), List.of("dev", "prod"), DAY, Granularity.DAY);
+        DoraKeys dora = m.dora();
+        assertEquals(List.of("dev", "prod"), dora.environments());
+        assertEquals(5.0, dora.deploymentsPerDay(), 1e-12);
+        assertEquals(m.overall().leadTime(), dora.leadTime());
+        assertEquals(2 / 6.0, dora.changeFailureRate(), 1e-12);
+        assertEquals("each row keeps its own figures", 2.0, m.environment("prod").orElseThrow().figures()
+                .deploymentsPerDay(), 1e-12);
+    }
+
+    @Test
     public void liveImagesProvenanceCoverageAndVulnerabilityDensity() {
         DeliveryMetrics m = meter().measure(List.of(dev, prod), DAY, Granularity.DAY);
 
