@@ -64,7 +64,7 @@ final class Demo {
 
     static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod", VARIANT);
 
-    /** The environments behind the stack's HAProxy; the variant runs on Swarm, whose clients reach its tasks directly. */
+    /** The environments behind the stack's HAProxy; the variant runs on Swarm, whose clients reach its tasks. */
     static final List<String> ROUTED = List.of("dev", "staging", "prod");
 
     /** Where each takes its digests from, as the configuration writes it (dev, listed first, from builds). */
@@ -263,8 +263,8 @@ final class Demo {
         boolean live = result.status() == PromotionResult.Status.PROMOTED
                 && from.digest().equals(digests.get(v.name()));
         step("promote to " + VARIANT + " (" + (result.deployment() == null ? "-" : result.deployment().strategy())
-                + ")", v, live ? "live, taken from staging without naming it, ledger entry #" + result.entry().sequence()
-                + "; " + VARIANT + " stays on " + v.name() + " until acme accepts a newer one"
+                + ")", v, live ? "live, taken from staging without naming it, ledger entry #"
+                + result.entry().sequence() + "; " + VARIANT + " stays on " + v.name() + " until acme accepts a newer one"
                 : result.status().name().toLowerCase(Locale.ROOT) + ": " + result.message(), t, live);
         if (!live) {
             throw new EngineException(EngineException.Kind.ANALYSIS_FAILED, "version " + v.name() + " should have"

@@ -12,9 +12,10 @@ import java.util.Optional;
 
 /**
  * The demo's web service: Debian's static busybox serving {@code /} through a CGI script that prints its version, FROM
- * scratch, with busybox's {@code wget} for health checks run inside it (Swarm's). A bad version answers 500 to one request in five (at random), which only a canary's metrics reveal: its
- * health check passes. Like a distroless image, it carries {@code /etc/os-release} and the dpkg record of the package
- * its binary came from, so the scanner knows what it is.
+ * scratch, with busybox's {@code wget} for health checks run inside it (Swarm's). A bad version answers 500 to one
+ * request in five (at random), which only a canary's metrics reveal: its health check passes. Like a distroless
+ * image, it carries {@code /etc/os-release} and the dpkg record of the package its binary came from, so the scanner
+ * knows what it is.
  */
 final class DemoImages {
 

@@ -78,7 +78,8 @@ public class GraphCommandTest {
         CliRun human = run(graph(), "status");
         assertEquals(human.toString(), 0, human.exitCode());
         assertTrue(human.out(), human.out().startsWith("ENVIRONMENT  UPSTREAM                LIVE"));
-        assertTrue(human.out(), human.out().lines().anyMatch(l -> l.matches("prod-eu\\s+any of staging, hotfix\\s+-.*")));
+        assertTrue(human.out(), human.out().lines()
+                .anyMatch(l -> l.matches("prod-eu\\s+any of staging, hotfix\\s+-.*")));
         assertTrue(human.out(), human.out().lines().anyMatch(l -> l.matches("prod-acme\\s+staging\\s+-.*")));
 
         CliRun history = run(graph(), "history", "staging");
