@@ -14,13 +14,16 @@ import java.util.Map;
  *
  * @param signedBy     ids of trusted keys, one of which must have signed the digest; empty = no signature gate
  * @param scanMaxAge   a passing scan attestation for the digest no older than this; null = no scan gate
- * @param fromPrevious the digest must be deployed in the previous environment (ignored for the first); default true
+ * @param fromPrevious the digest must be deployed upstream: in the previous environment of a plain order, in all or
+ *                     any of the environment's upstream environments in a graph (ignored for one that takes digests
+ *                     from builds); default true
  * @param approval     a person must approve (Jenkins: an input step; CLI: --approve or a prompt)
  * @param provenance   a provenance attestation policy; null = none
  * @param windows      when promotions are allowed (weekly windows in a time zone); null = at any time
- * @param soak         how long a digest must have been live in the previous environment, without being rolled back
+ * @param soak         how long a digest must have been live upstream (in each, or one, of the upstream
+ *                     environments, as the environment requires), without being rolled back
  *                     from or failing there, before it may enter this one ({@code 30m}, {@code 2h}); null = no soak
- * @param slo          the error budgets of the previous environment and this one must not burn too fast; null = none
+ * @param slo          the error budgets of the upstream environments and this one must not burn too fast; null = none
  */
 public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean fromPrevious, boolean approval,
         ProvenanceConfig provenance, WindowsConfig windows, String soak, SloConfig slo) implements Serializable {
@@ -52,7 +55,7 @@ public record GatesConfig(List<String> signedBy, String scanMaxAge, Boolean from
     }
 
     /**
-     * The error-budget gate: before a promotion, the burn rate of the previous environment and of this one, over each
+     * The error-budget gate: before a promotion, the burn rate of the upstream environments and of this one, over each
      * window, from Prometheus; refused while every window of one of them is at or over its threshold.
      *
      * @param prometheus Prometheus' base URL
