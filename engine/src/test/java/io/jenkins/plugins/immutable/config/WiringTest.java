@@ -231,7 +231,7 @@ public class WiringTest {
     }
 
     @Test
-    public void environmentsBecomeAPromotionOrderWithTheirGates() {
+    public void environmentsBecomeAPromotionGraphWithTheirGates() {
         String yaml = """
                 environments:
                   - name: wiring-dev
