@@ -13,7 +13,7 @@ import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.GatesConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
-import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.Drift;
@@ -168,10 +168,8 @@ public final class EnvironmentsAction implements Action {
     }
 
     private Wiring wiring(DeliveryConfig config) {
-        Wiring.Builder b = Wiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
-                .registryRetries(2, Duration.ofMillis(200));
-        JenkinsProxy.current().ifPresent(b::proxy);
-        return b.build();
+        return JenkinsWiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
+                .registryRetries(2, Duration.ofMillis(200)).build();
     }
 
     private static DriftRow drift(Wiring w, EnvironmentConfig e) {
