@@ -111,6 +111,7 @@ public class ImmutableDeliveryConfigurationTest {
         slo.setBetweenCanarySteps(true);
         prodGates.setSlo(slo);
         prod.setGates(prodGates);
+        prod.setLedgerKey("release");
         c.setEnvironments(List.of(dev, staging, prod));
 
         AnalysisTemplateEntry template = new AnalysisTemplateEntry("default");
@@ -156,6 +157,7 @@ public class ImmutableDeliveryConfigurationTest {
         assertEquals("2h", gates.soak());
         assertEquals(java.util.Map.of("1h", 14.4, "5m", 10.0), gates.slo().burnRates());
         assertTrue(gates.slo().betweenCanarySteps());
+        assertEquals("release", before.environment("prod").ledgerKey());
 
         r.configRoundtrip();
 
