@@ -6,7 +6,6 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +26,7 @@ public final class ErrorBudgetRequirement implements Describable<ErrorBudgetRequ
 
     private final String prometheus;
     private final String errorRatio;
-    private Double objective;
+    private String objective;
     private String burnRates;
     private boolean betweenCanarySteps;
 
@@ -45,14 +44,14 @@ public final class ErrorBudgetRequirement implements Describable<ErrorBudgetRequ
         return errorRatio;
     }
 
-    public Double getObjective() {
+    public String getObjective() {
         return objective;
     }
 
-    /** The SLO in percent; empty: 99.9. */
+    /** The SLO in percent, {@code 99.9}; empty: 99.9. Text, as Configuration as Code binds it reliably. */
     @DataBoundSetter
-    public void setObjective(Double objective) {
-        this.objective = objective;
+    public void setObjective(String objective) {
+        this.objective = Forms.optional(objective);
     }
 
     public String getBurnRates() {
@@ -75,7 +74,20 @@ public final class ErrorBudgetRequirement implements Describable<ErrorBudgetRequ
     }
 
     GatesConfig.SloConfig toConfig() {
-        return new GatesConfig.SloConfig(prometheus, errorRatio, objective, rates(burnRates), betweenCanarySteps);
+        return new GatesConfig.SloConfig(prometheus, errorRatio, percent(objective), rates(burnRates),
+                betweenCanarySteps);
+    }
+
+    /** {@code 99.9} as a number; null when empty. */
+    static Double percent(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(text.strip().replace(',', '.'));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(Messages.ErrorBudgetRequirement_Objective(text));
+        }
     }
 
     /** {@code 1h: 14.4, 5m: 14.4} as a map, in order; the engine checks the windows and numbers. */
@@ -127,16 +139,8 @@ public final class ErrorBudgetRequirement implements Describable<ErrorBudgetRequ
         @POST
         public FormValidation doCheckObjective(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            if (value == null || value.isBlank()) {
-                return FormValidation.ok();
-            }
-            try {
-                double percent = Double.parseDouble(value.strip().replace(',', '.').toLowerCase(Locale.ROOT));
-                return Forms.check(() -> new GatesConfig.SloConfig("http://prometheus", EXAMPLE, percent, null,
-                        false));
-            } catch (NumberFormatException e) {
-                return FormValidation.error(Messages.ErrorBudgetRequirement_Objective(value));
-            }
+            return Forms.check(() -> new GatesConfig.SloConfig("http://prometheus", EXAMPLE, percent(value), null,
+                    false));
         }
 
         @POST

@@ -106,7 +106,7 @@ public class ImmutableDeliveryConfigurationTest {
         prodGates.setSoak("2h");
         ErrorBudgetRequirement slo = new ErrorBudgetRequirement("http://127.0.0.1:5107",
                 "sum(rate(x{${scope},code=\"5xx\"}[${window}])) / sum(rate(x{${scope}}[${window}]))");
-        slo.setObjective(99.5);
+        slo.setObjective("99.5");
         slo.setBurnRates("1h: 14.4, 5m: 10");
         slo.setBetweenCanarySteps(true);
         prodGates.setSlo(slo);
@@ -241,6 +241,7 @@ public class ImmutableDeliveryConfigurationTest {
         assertThat(slo.doCheckBurnRates("1h: 0").getMessage(), containsString("positive threshold"));
         assertThat(slo.doCheckErrorRatio("sum(rate(x[5m]))").getMessage(), containsString("needs ${window}"));
         assertEquals(FormValidation.Kind.ERROR, slo.doCheckObjective("100").kind);
+        assertThat(slo.doCheckObjective("three nines").getMessage(), containsString("write the SLO in percent"));
         assertEquals(FormValidation.Kind.ERROR, slo.doCheckPrometheus("127.0.0.1:9090").kind);
     }
 
