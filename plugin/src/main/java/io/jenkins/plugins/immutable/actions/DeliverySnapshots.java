@@ -10,7 +10,7 @@ import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
-import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.metrics.DeliveryMeter;
 import io.jenkins.plugins.immutable.metrics.DeliveryMetrics;
@@ -99,9 +99,8 @@ final class DeliverySnapshots {
         if (meter != null) {
             meter.wiring().close();
         }
-        Wiring.Builder b = Wiring.builder(config, JenkinsCredentials.forSystem()).listener(ProgressListener.NONE);
-        JenkinsProxy.current().ifPresent(b::proxy);
-        Wiring w = b.build();
+        Wiring w = JenkinsWiring.builder(config, JenkinsCredentials.forSystem()).listener(ProgressListener.NONE)
+                .build();
         List<io.jenkins.plugins.immutable.sign.VerificationKey> keys = config.signing().trustedKeys().isEmpty()
                 ? List.of() : w.trustedKeys();
         meter = new Meter(config, w, new DeliveryMeter(w.ledger(), w.registry(), keys, Clock.systemUTC()));

@@ -13,7 +13,7 @@ import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.GatesConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
-import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.Drift;
@@ -24,6 +24,9 @@ import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.rescan.EnvironmentRisk;
+import io.jenkins.plugins.immutable.rescan.RescanReport;
+import io.jenkins.plugins.immutable.rescan.RescanTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,11 +92,28 @@ public final class EnvironmentsAction implements Action {
             return List.of();
         }
         Map<String, DriftRow> drift = EnvironmentSnapshots.drift(key);
+        RescanReport rescan = RescanTask.get().getLastReport();
         List<EnvironmentRow> withDrift = new ArrayList<>();
         for (EnvironmentRow r : rows) {
-            withDrift.add(r.withDrift(drift.get(r.name)));
+            withDrift.add(r.withDrift(drift.get(r.name)).rescanned(riskOf(rescan, r)));
         }
         return withDrift;
+    }
+
+    /** What the last periodic re-scan found for the row's environment and repository; null when it was not there. */
+    private static EnvironmentRisk riskOf(RescanReport report, EnvironmentRow row) {
+        if (report == null) {
+            return null;
+        }
+        return report.environments().stream().filter(e -> e.environment().equals(row.name)
+                && (e.repository() == null || e.repository().toString().equals(row.repository)))
+                .findFirst().orElse(null);
+    }
+
+    /** When the last periodic re-scan finished, for the column's heading; null before the first. */
+    public String getRescanned() {
+        RescanReport report = RescanTask.get().getLastReport();
+        return report == null ? null : report.finished().toString();
     }
 
     /**
@@ -148,10 +168,8 @@ public final class EnvironmentsAction implements Action {
     }
 
     private Wiring wiring(DeliveryConfig config) {
-        Wiring.Builder b = Wiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
-                .registryRetries(2, Duration.ofMillis(200));
-        JenkinsProxy.current().ifPresent(b::proxy);
-        return b.build();
+        return JenkinsWiring.builder(config, JenkinsCredentials.forItem(job)).listener(ProgressListener.NONE)
+                .registryRetries(2, Duration.ofMillis(200)).build();
     }
 
     private static DriftRow drift(Wiring w, EnvironmentConfig e) {
@@ -301,6 +319,34 @@ public final class EnvironmentsAction implements Action {
 
         private boolean frozen;
         private String promotionsClosed;
+        private EnvironmentRisk risk;
+
+        EnvironmentRow rescanned(EnvironmentRisk r) {
+            this.risk = r;
+            return this;
+        }
+
+        /**
+         * How its live digest stood at the last periodic re-scan against the vulnerability database of that day:
+         * {@code AT_RISK}, {@code PASSING}, {@code UNKNOWN} (it could not be scanned), {@code NOTHING_LIVE}; null when
+         * it was not re-scanned (no re-scan yet, or Jenkins' configuration does not have this environment).
+         */
+        @Exported
+        public String getRescan() {
+            return risk == null ? null : risk.status().name();
+        }
+
+        /** True when the live digest fails its scan policy today. */
+        @Exported
+        public boolean isAtRisk() {
+            return risk != null && risk.atRisk();
+        }
+
+        /** The re-scan's line for people: what is wrong and what to do, or that all is well. */
+        @Exported
+        public String getRescanMessage() {
+            return risk == null ? null : risk.message();
+        }
 
         EnvironmentRow closed(boolean isFrozen, String why) {
             this.frozen = isFrozen;

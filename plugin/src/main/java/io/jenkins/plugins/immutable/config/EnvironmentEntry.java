@@ -26,6 +26,7 @@ public final class EnvironmentEntry implements Describable<EnvironmentEntry> {
     private Router router;
     private Strategy strategy;
     private Gates gates;
+    private String ledgerKey;
 
     @DataBoundConstructor
     public EnvironmentEntry(String name, String repository) {
@@ -87,10 +88,20 @@ public final class EnvironmentEntry implements Describable<EnvironmentEntry> {
         this.gates = gates;
     }
 
+    public String getLedgerKey() {
+        return ledgerKey;
+    }
+
+    /** The id of the trusted key the environment's ledger versions are signed with; blank: unsigned. */
+    @DataBoundSetter
+    public void setLedgerKey(String ledgerKey) {
+        this.ledgerKey = Forms.optional(ledgerKey);
+    }
+
     EnvironmentConfig toConfig() {
         return new EnvironmentConfig(name, repository, replicas, target == null ? null : target.toConfig(),
                 router == null ? null : router.toConfig(), strategy == null ? null : strategy.toConfig(),
-                gates == null ? null : gates.toConfig());
+                gates == null ? null : gates.toConfig(), ledgerKey);
     }
 
     @Extension

@@ -73,6 +73,22 @@ final class Forms {
         return words;
     }
 
+    /**
+     * Lists whose elements hold spaces (promotion windows such as "Mon-Fri 09:00-17:00"): the page's text area gives
+     * one per line, Pipeline and Configuration as Code a list; every element split into lines, trimmed, blanks dropped.
+     */
+    static List<String> lines(List<String> values) {
+        List<String> lines = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                if (v != null) {
+                    v.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(lines::add);
+                }
+            }
+        }
+        return lines;
+    }
+
     /** The words of a list as one line, for a text field. */
     static String line(List<?> values) {
         return values == null ? "" : String.join(", ", values.stream().map(String::valueOf).toList());

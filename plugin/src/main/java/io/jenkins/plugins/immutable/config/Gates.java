@@ -22,6 +22,9 @@ public final class Gates implements Describable<Gates> {
     private Boolean fromPrevious;
     private boolean approval;
     private ProvenanceRequirement provenance;
+    private PromotionWindowSettings windows;
+    private String soak;
+    private ErrorBudgetRequirement slo;
 
     @DataBoundConstructor
     public Gates() {
@@ -78,9 +81,37 @@ public final class Gates implements Describable<Gates> {
         this.provenance = provenance;
     }
 
+    public PromotionWindowSettings getWindows() {
+        return windows;
+    }
+
+    @DataBoundSetter
+    public void setWindows(PromotionWindowSettings windows) {
+        this.windows = windows;
+    }
+
+    public String getSoak() {
+        return soak;
+    }
+
+    @DataBoundSetter
+    public void setSoak(String soak) {
+        this.soak = Forms.optional(soak);
+    }
+
+    public ErrorBudgetRequirement getSlo() {
+        return slo;
+    }
+
+    @DataBoundSetter
+    public void setSlo(ErrorBudgetRequirement slo) {
+        this.slo = slo;
+    }
+
     GatesConfig toConfig() {
         return new GatesConfig(getSignedBy(), scanMaxAge, isFromPrevious(), approval,
-                provenance == null ? null : provenance.toConfig());
+                provenance == null ? null : provenance.toConfig(), windows == null ? null : windows.toConfig(), soak,
+                slo == null ? null : slo.toConfig());
     }
 
     @Extension
@@ -96,6 +127,12 @@ public final class Gates implements Describable<Gates> {
         public FormValidation doCheckScanMaxAge(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return Forms.check(() -> new GatesConfig(null, value, null, false, null));
+        }
+
+        @POST
+        public FormValidation doCheckSoak(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Forms.check(() -> new GatesConfig(null, null, null, false, null, null, value, null));
         }
     }
 }

@@ -9,7 +9,7 @@ import io.jenkins.plugins.immutable.config.Durations;
 import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
-import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import java.time.Clock;
@@ -72,9 +72,8 @@ public final class RetentionTask extends AsyncPeriodicWork {
 
     /** Plans and applies retention; returns a one-line outcome. Never throws: a failure is logged and reported. */
     static String prune(DeliveryConfig config, TaskListener listener) {
-        Wiring.Builder b = Wiring.builder(config, JenkinsCredentials.forSystem())
+        Wiring.Builder b = JenkinsWiring.builder(config, JenkinsCredentials.forSystem())
                 .listener(line -> listener.getLogger().println(line));
-        JenkinsProxy.current().ifPresent(b::proxy);
         try (Wiring w = b.build()) {
             List<LedgerLocation> where = config.environments().stream().map(EnvironmentConfig::name)
                     .map(w::ledgerLocation).toList();

@@ -40,8 +40,7 @@ record Operation(Action action, String image, String environment, StrategyConfig
             return config;
         }
         List<EnvironmentConfig> environments = config.environments().stream()
-                .map(e -> e.name().equals(environment) ? new EnvironmentConfig(e.name(), e.repository(),
-                        e.replicas(), e.target(), e.router(), strategy, e.gates()) : e)
+                .map(e -> e.name().equals(environment) ? e.withStrategy(strategy) : e)
                 .toList();
         return config.withEnvironments(environments);
     }

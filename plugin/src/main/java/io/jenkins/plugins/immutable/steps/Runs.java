@@ -14,7 +14,7 @@ import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.config.CredentialResolver;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
-import io.jenkins.plugins.immutable.config.JenkinsProxy;
+import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
 import java.io.IOException;
@@ -75,9 +75,7 @@ final class Runs {
 
     /** The engine wired to {@code credentials} and to Jenkins' proxy, on the controller. */
     static Wiring.Builder wiring(DeliveryConfig config, CredentialResolver credentials) {
-        Wiring.Builder b = Wiring.builder(config, credentials);
-        JenkinsProxy.current().ifPresent(b::proxy);
-        return b;
+        return JenkinsWiring.builder(config, credentials);
     }
 
     /** The engine on an agent: the logins and the proxy came with the work from the controller. */

@@ -60,7 +60,8 @@ public class ConfigurationAsCodeTest {
         for (String field : List.of("registries:", "credentialsId: \"registry-prod\"", "trustedKeys:",
                 "environments:", "docker:", "swarm:", "kubernetes:", "haproxy:", "blueGreen:", "canary:",
                 "signedBy:", "provenance:", "analysisTemplates:", "prometheus:", "groups:", "metrics:",
-                "retention:", "keepWithin: \"14d\"")) {
+                "retention:", "keepWithin: \"14d\"", "windows:", "timeZone: \"Europe/Berlin\"", "soak: \"2h\"",
+                "slo:", "burnRates: \"1h: 14.4, 5m: 10\"", "betweenCanarySteps: true", "ledgerKey: \"release\"")) {
             assertThat(exported, containsString(field));
         }
 

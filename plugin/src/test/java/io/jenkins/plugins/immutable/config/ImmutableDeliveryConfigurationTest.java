@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
@@ -97,7 +98,20 @@ public class ImmutableDeliveryConfigurationTest {
         provenance.setBuilderIds(List.of("https://jenkins.example.com/*"));
         provenance.setSourceRepositories(List.of("https://github.com/org/app.git"));
         prodGates.setProvenance(provenance);
+        PromotionWindowSettings windows = new PromotionWindowSettings();
+        windows.setTimeZone("Europe/Berlin");
+        windows.setAllow(List.of("Mon-Fri 09:00-17:00", "Sat 10:00-12:00"));
+        windows.setDeny(List.of("Fri 16:00-24:00"));
+        prodGates.setWindows(windows);
+        prodGates.setSoak("2h");
+        ErrorBudgetRequirement slo = new ErrorBudgetRequirement("http://127.0.0.1:5107",
+                "sum(rate(x{${scope},code=\"5xx\"}[${window}])) / sum(rate(x{${scope}}[${window}]))");
+        slo.setObjective("99.5");
+        slo.setBurnRates("1h: 14.4, 5m: 10");
+        slo.setBetweenCanarySteps(true);
+        prodGates.setSlo(slo);
         prod.setGates(prodGates);
+        prod.setLedgerKey("release");
         c.setEnvironments(List.of(dev, staging, prod));
 
         AnalysisTemplateEntry template = new AnalysisTemplateEntry("default");
@@ -137,6 +151,13 @@ public class ImmutableDeliveryConfigurationTest {
         assertEquals(3, before.environments().size());
         assertEquals(new StrategyConfig.Canary(List.of(5, 25, 50), "60s", "default", null),
                 before.environment("prod").strategy());
+        GatesConfig gates = before.environment("prod").gates();
+        assertEquals(new GatesConfig.WindowsConfig("Europe/Berlin", List.of("Mon-Fri 09:00-17:00", "Sat 10:00-12:00"),
+                List.of("Fri 16:00-24:00")), gates.windows());
+        assertEquals("2h", gates.soak());
+        assertEquals(java.util.Map.of("1h", 14.4, "5m", 10.0), gates.slo().burnRates());
+        assertTrue(gates.slo().betweenCanarySteps());
+        assertEquals("release", before.environment("prod").ledgerKey());
 
         r.configRoundtrip();
 
@@ -204,6 +225,24 @@ public class ImmutableDeliveryConfigurationTest {
         TrustedKeyEntry.DescriptorImpl trusted = r.jenkins.getDescriptorByType(TrustedKeyEntry.DescriptorImpl.class);
         assertEquals(FormValidation.Kind.OK, trusted.doCheckPublicKey(publicKey()).kind);
         assertEquals(FormValidation.Kind.ERROR, trusted.doCheckPublicKey("ssh-ed25519 AAAA").kind);
+
+        Gates.DescriptorImpl gates = r.jenkins.getDescriptorByType(Gates.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, gates.doCheckSoak("30m").kind);
+        assertThat(gates.doCheckSoak("0s").getMessage(), containsString("must be longer than zero"));
+        PromotionWindowSettings.DescriptorImpl windows = r.jenkins.getDescriptorByType(
+                PromotionWindowSettings.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, windows.doCheckAllow("Mon-Fri 09:00-17:00\nSat 10:00-12:00").kind);
+        assertEquals(FormValidation.Kind.ERROR, windows.doCheckAllow("Mon-Fri 9 to 5").kind);
+        assertEquals(FormValidation.Kind.ERROR, windows.doCheckTimeZone("Mars/Olympus").kind);
+        ErrorBudgetRequirement.DescriptorImpl slo = r.jenkins.getDescriptorByType(
+                ErrorBudgetRequirement.DescriptorImpl.class);
+        assertEquals(FormValidation.Kind.OK, slo.doCheckBurnRates("1h: 14.4, 5m: 10").kind);
+        assertThat(slo.doCheckBurnRates("1h 14.4").getMessage(), containsString("write window: threshold pairs"));
+        assertThat(slo.doCheckBurnRates("1h: 0").getMessage(), containsString("positive threshold"));
+        assertThat(slo.doCheckErrorRatio("sum(rate(x[5m]))").getMessage(), containsString("needs ${window}"));
+        assertEquals(FormValidation.Kind.ERROR, slo.doCheckObjective("100").kind);
+        assertThat(slo.doCheckObjective("three nines").getMessage(), containsString("write the SLO in percent"));
+        assertEquals(FormValidation.Kind.ERROR, slo.doCheckPrometheus("127.0.0.1:9090").kind);
     }
 
     @Test

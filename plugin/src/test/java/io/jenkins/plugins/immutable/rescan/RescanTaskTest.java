@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import hudson.ExtensionList;
 import hudson.util.StreamTaskListener;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.actions.EnvironmentsAction;
 import io.jenkins.plugins.immutable.config.DockerTarget;
 import io.jenkins.plugins.immutable.config.EnvironmentEntry;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
@@ -23,6 +24,9 @@ import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.htmlunit.html.DomElement;
+import org.htmlunit.html.DomNode;
+import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -85,6 +89,14 @@ public class RescanTaskTest {
         assertTrue(monitor.getEnvironments().get(0), monitor.getEnvironments().get(0).contains("prod"));
         String page = r.createWebClient().goTo("manage/").asNormalizedText();
         assertTrue("Manage Jenkins shows it", page.contains("fail their scan policy"));
+        HtmlPage environments = environmentsPage(p);
+        DomNode cell = environments.querySelector("[data-immutable-rescan]");
+        assertEquals(environments.asNormalizedText(), "AT_RISK", ((DomElement) cell).getAttribute(
+                "data-immutable-rescan"));
+        assertTrue(environments.asNormalizedText(), environments.asNormalizedText().contains("at risk"));
+        EnvironmentsAction.EnvironmentRow row = p.getAction(EnvironmentsAction.class).getEnvironments().get(0);
+        assertTrue(row.isAtRisk());
+        assertEquals(monitor.getEnvironments().get(0), row.getRescanMessage());
 
         ScanSettings lenient = Fixtures.scan("critical");
         lenient.setRescanInterval("1s");
@@ -92,5 +104,25 @@ public class RescanTaskTest {
         Thread.sleep(1100);
         log = runTask();
         assertFalse(log, monitor.isActivated());
+        environments = environmentsPage(p);
+        cell = environments.querySelector("[data-immutable-rescan]");
+        assertEquals(environments.asNormalizedText(), "PASSING", ((DomElement) cell).getAttribute(
+                "data-immutable-rescan"));
+    }
+
+    /** The job's Environments page once its ledgers were read (the page reads them in the background). */
+    private HtmlPage environmentsPage(WorkflowJob job) throws Exception {
+        JenkinsRule.WebClient wc = r.createWebClient();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            HtmlPage page = wc.getPage(job, "immutable-environments");
+            if (page.querySelector("[data-immutable-reading]") == null) {
+                return page;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the Environments page still reads after a minute");
+            }
+            Thread.sleep(500);
+        }
     }
 }
