@@ -10,16 +10,14 @@ import io.jenkins.plugins.immutable.config.DockerTarget;
 import io.jenkins.plugins.immutable.config.EnvironmentEntry;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.image.Digest;
-import io.jenkins.plugins.immutable.image.ImageManifest;
-import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.Outcome;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.testing.Fixtures;
 import io.jenkins.plugins.immutable.testing.Stack;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.htmlunit.Page;
 import org.htmlunit.html.HtmlPage;
@@ -42,15 +40,7 @@ public class DeliveryActionTest {
     private final Repository repo = new Repository(Stack.registry(), "plugin-delivery/app-" + System.nanoTime());
 
     private Digest image(int n) {
-        String config = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"n\":" + n + "}";
-        ImageManifest m = ImageManifest.builder(MediaTypes.OCI_MANIFEST)
-                .config(client.pushBlob(repo, config.getBytes(StandardCharsets.UTF_8))
-                        .withMediaType(MediaTypes.OCI_CONFIG))
-                .layer(client.pushBlob(repo, ("layer " + n + repo).getBytes(StandardCharsets.UTF_8))
-                        .withMediaType(MediaTypes.OCI_LAYER_GZIP))
-                .build();
-        client.putManifest(repo.digest(m.digest()), m);
-        return m.digest();
+        return Fixtures.image(client, repo, n);
     }
 
     /** prod: v1 and v2 deployed, v3 failed, then a rollback from v2 to v1. */

@@ -12,8 +12,6 @@ import io.jenkins.plugins.immutable.config.EnvironmentEntry;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.image.Digest;
-import io.jenkins.plugins.immutable.image.ImageManifest;
-import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.FileLedgerAnchors;
@@ -21,8 +19,8 @@ import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.Outcome;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
+import io.jenkins.plugins.immutable.testing.Fixtures;
 import io.jenkins.plugins.immutable.testing.Stack;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,15 +43,7 @@ public class LedgerAnchorsTest {
     private final Repository repo = new Repository(Stack.registry(), "plugin-anchors/app-" + System.nanoTime());
 
     private Digest image(int n) {
-        String config = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"n\":" + n + "}";
-        ImageManifest m = ImageManifest.builder(MediaTypes.OCI_MANIFEST)
-                .config(client.pushBlob(repo, config.getBytes(StandardCharsets.UTF_8))
-                        .withMediaType(MediaTypes.OCI_CONFIG))
-                .layer(client.pushBlob(repo, ("layer " + n + repo).getBytes(StandardCharsets.UTF_8))
-                        .withMediaType(MediaTypes.OCI_LAYER_GZIP))
-                .build();
-        client.putManifest(repo.digest(m.digest()), m);
-        return m.digest();
+        return Fixtures.image(client, repo, n);
     }
 
     @Test

@@ -15,6 +15,11 @@ import io.jenkins.plugins.immutable.config.SigningKeyEntry;
 import io.jenkins.plugins.immutable.config.SigningSettings;
 import io.jenkins.plugins.immutable.config.TrustedKeyEntry;
 import io.jenkins.plugins.immutable.deploy.docker.DockerClients;
+import io.jenkins.plugins.immutable.image.Digest;
+import io.jenkins.plugins.immutable.image.ImageManifest;
+import io.jenkins.plugins.immutable.image.MediaTypes;
+import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +84,19 @@ public final class Fixtures {
 
     public static ImmutableDeliveryConfiguration config() {
         return ImmutableDeliveryConfiguration.get();
+    }
+
+    /** A small image (config and one layer, told apart by {@code n}) pushed by digest only; its digest. */
+    public static Digest image(RegistryClient client, Repository repo, int n) {
+        String config = "{\"os\":\"linux\",\"architecture\":\"amd64\",\"n\":" + n + "}";
+        ImageManifest m = ImageManifest.builder(MediaTypes.OCI_MANIFEST)
+                .config(client.pushBlob(repo, config.getBytes(StandardCharsets.UTF_8))
+                        .withMediaType(MediaTypes.OCI_CONFIG))
+                .layer(client.pushBlob(repo, ("layer " + n + repo).getBytes(StandardCharsets.UTF_8))
+                        .withMediaType(MediaTypes.OCI_LAYER_GZIP))
+                .build();
+        client.putManifest(repo.digest(m.digest()), m);
+        return m.digest();
     }
 
     /**
