@@ -26,6 +26,7 @@ import io.jenkins.plugins.immutable.promote.GatePolicy;
 import io.jenkins.plugins.immutable.registry.RegistryCredentials;
 import io.jenkins.plugins.immutable.scan.Severity;
 import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.testing.NoCredentials;
 import io.jenkins.plugins.immutable.testing.ProxyLog;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.file.Path;
@@ -91,17 +92,7 @@ public class WiringTest {
 
     @Test
     public void registryWithoutItsCredentialsIsRefusedWithAClearError() {
-        CredentialResolver none = new CredentialResolver() {
-            @Override
-            public RegistryCredentials registry(String host, String credentialsId) {
-                return null;
-            }
-
-            @Override
-            public SigningKey signingKey(SigningConfig.SigningKeyConfig key) {
-                throw new AssertionError("not asked");
-            }
-        };
+        CredentialResolver none = new NoCredentials();
         try (Wiring wiring = Wiring.builder(config(""), none).build()) {
             Repository repo = Repository.parse(Stack.authRegistry() + "/" + Stack.uniqueRepository("wiring"));
             EngineException e = assertThrows(EngineException.class, () -> wiring.registry().listTags(repo));

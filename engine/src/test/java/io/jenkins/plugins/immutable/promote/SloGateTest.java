@@ -12,7 +12,6 @@ import io.jenkins.plugins.immutable.analysis.PrometheusSource;
 import io.jenkins.plugins.immutable.config.ConfigYaml;
 import io.jenkins.plugins.immutable.config.CredentialResolver;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.CanaryAnalysis;
 import io.jenkins.plugins.immutable.deploy.CanaryDecision;
@@ -26,9 +25,8 @@ import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
-import io.jenkins.plugins.immutable.registry.RegistryCredentials;
-import io.jenkins.plugins.immutable.sign.SigningKey;
 import io.jenkins.plugins.immutable.testing.LoadLoop;
+import io.jenkins.plugins.immutable.testing.NoCredentials;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -307,17 +305,7 @@ public class SloGateTest {
         assertTrue(config.environment(FAILING).gates().slo().betweenCanarySteps());
         assertFalse(ConfigYaml.parse(yaml.replace("        betweenCanarySteps: true\n", ""), "immutable.yaml")
                 .environment(FAILING).gates().slo().betweenCanarySteps());
-        CredentialResolver none = new CredentialResolver() {
-            @Override
-            public RegistryCredentials registry(String host, String credentialsId) {
-                return null;
-            }
-
-            @Override
-            public SigningKey signingKey(SigningConfig.SigningKeyConfig key) {
-                throw new AssertionError("not asked");
-            }
-        };
+        CredentialResolver none = new NoCredentials();
         try (Wiring wiring = Wiring.builder(config, none).build()) {
             CanaryDecision d = wiring.canaryAnalysis().judge(step(FAILING, 0));
             assertEquals(d.toString(), CanaryDecision.Action.ROLL_BACK, d.action());
