@@ -11,7 +11,14 @@ public enum Action {
     /** The environment was frozen: promotions into it are refused until it is unfrozen (rollbacks stay allowed). */
     FREEZE("freeze"),
     /** The environment's freeze was lifted. */
-    UNFREEZE("unfreeze");
+    UNFREEZE("unfreeze"),
+    /**
+     * What a re-scan found in the environment: its live, retained and rollback-candidate digests against the
+     * vulnerability database of the day. An observation: it changes nothing the environment may do.
+     */
+    RESCAN("rescan"),
+    /** What a drift check found: whether what runs in the environment is what its ledger says is live. An observation. */
+    DRIFT("drift");
 
     private final String label;
 
@@ -31,6 +38,14 @@ public enum Action {
         return this == PROMOTE || this == ROLLBACK;
     }
 
+    /**
+     * True for the entries that record what a check saw (a re-scan, a drift check) rather than a decision: they name
+     * no digest, change nothing live, and no gate, status or rollback reads them; the metrics and the history do.
+     */
+    public boolean isObservation() {
+        return this == RESCAN || this == DRIFT;
+    }
+
     public static Action ofLabel(String label) {
         for (Action a : values()) {
             if (a.label.equals(label)) {
@@ -38,7 +53,8 @@ public enum Action {
             }
         }
         throw EngineException.integrity("the ledger names an unknown action '" + label
-                + "'; expected promote, rollback, freeze or unfreeze. It was written by another tool or edited by hand");
+                + "'; expected promote, rollback, freeze, unfreeze, rescan or drift. It was written by another tool or"
+                + " edited by hand, or by a newer version: upgrade the plugin or CLI if so");
     }
 
     @Override

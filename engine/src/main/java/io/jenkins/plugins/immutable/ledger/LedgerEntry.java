@@ -53,11 +53,20 @@ public record LedgerEntry(int sequence, Event event, Digest previousDigest, Inst
         return event.forced();
     }
 
+    /** What the check found, for an observation entry ({@link Action#isObservation()}); null otherwise. */
+    public Observation observation() {
+        return event.observation();
+    }
+
     /**
-     * One line for logs: {@code #3 promote sha256:1234abcd5678 deployed by alice at 2026-...}, or
-     * {@code #4 freeze by bob at 2026-...: incident 42}.
+     * One line for logs: {@code #3 promote sha256:1234abcd5678 deployed by alice at 2026-...},
+     * {@code #4 freeze by bob at 2026-...: incident 42}, or {@code #5 drift by carol at 2026-...: clean: runs ...}.
      */
     public String summary() {
+        if (event.observation() != null) {
+            return "#" + sequence + " " + event.action() + " by " + event.actor() + " at " + time + ": "
+                    + event.observation().summary();
+        }
         if (!event.action().changesDigest()) {
             return "#" + sequence + " " + event.action() + " by " + event.actor() + " at " + time + ": "
                     + event.reason();

@@ -36,7 +36,9 @@ import java.util.TreeMap;
  *               "previousDigest": "sha256:...", "previousLedger": "sha256:...", "previousHash": "sha256:...",
  *               "hash": "sha256:..."},
  *              {"sequence": 2, "action": "freeze", "outcome": "recorded", "time": "...", "actor": "bob",
- *               "reason": "incident 4711", ...}],
+ *               "reason": "incident 4711", ...},
+ *              {"sequence": 3, "action": "drift", "outcome": "recorded", "time": "...", "actor": "carol",
+ *               "drift": {"expected": "sha256:...", "differences": []}, ...}],
  *  "deployment": {"id": "...", "state": {...}, "updated": "..."}}
  * }</pre>
  */
@@ -65,6 +67,14 @@ public final class LedgerFormat {
      * than writing unsigned versions over it. Unsigned versions keep 1 or 2.
      */
     public static final int SCHEMA_VERSION_SIGNED = 3;
+
+    /**
+     * The schema version of a ledger that holds observations ({@code "action": "rescan"} or {@code "drift"}, with what
+     * the check found under a member of the same name), signed or not. Written only once a ledger holds such an entry:
+     * a reader that knows nothing of them says "upgrade" instead of calling the ledger damaged or writing over it, and
+     * ledgers without observations keep 1, 2 or 3 and stay readable by it.
+     */
+    public static final int SCHEMA_VERSION_OBSERVATIONS = 4;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -113,11 +123,15 @@ public final class LedgerFormat {
         return history.with(history.entries(), deployment);
     }
 
+    /** An observation as an entry stores it under the member named by its action, for tools that show entries. */
+    public static JsonNode observationNode(Observation observation) {
+        return ObservationFormat.node(observation);
+    }
+
     /** The bytes of the ledger layer for {@code history}. */
     public static byte[] write(LedgerHistory history) {
         ObjectNode root = NODES.objectNode();
-        root.put("schemaVersion", history.entries().stream().allMatch(e -> e.action().changesDigest())
-                ? SCHEMA_VERSION : SCHEMA_VERSION_FREEZES);
+        root.put("schemaVersion", schemaVersion(history.entries()));
         root.put("environment", history.environment());
         putIfSet(root, "previousVersion", history.previousVersion());
         ArrayNode entries = root.putArray("entries");
@@ -136,6 +150,14 @@ public final class LedgerFormat {
         }
     }
 
+    /** The lowest schema version that can hold {@code entries} (a signature raises it to 3 when lower). */
+    static int schemaVersion(List<LedgerEntry> entries) {
+        if (entries.stream().anyMatch(e -> e.action().isObservation())) {
+            return SCHEMA_VERSION_OBSERVATIONS;
+        }
+        return entries.stream().allMatch(e -> e.action().changesDigest()) ? SCHEMA_VERSION : SCHEMA_VERSION_FREEZES;
+    }
+
     /**
      * Reads a ledger layer. Only the structure is checked here (a ledger that is not what this format writes is an
      * {@link EngineException.Kind#INTEGRITY} error); the chain is checked by {@link LedgerChain}.
@@ -145,10 +167,10 @@ public final class LedgerFormat {
     public static LedgerHistory read(byte[] bytes, Digest version) {
         JsonNode root = parse(bytes);
         int schema = root.path("schemaVersion").asInt(-1);
-        if (schema != SCHEMA_VERSION && schema != SCHEMA_VERSION_FREEZES && schema != SCHEMA_VERSION_SIGNED) {
+        if (schema < SCHEMA_VERSION || schema > SCHEMA_VERSION_OBSERVATIONS) {
             throw EngineException.integrity("the ledger " + version + " has schemaVersion "
                     + root.path("schemaVersion") + "; this version reads " + SCHEMA_VERSION + " to "
-                    + SCHEMA_VERSION_SIGNED + ". Upgrade the plugin or CLI if a newer one wrote it");
+                    + SCHEMA_VERSION_OBSERVATIONS + ". Upgrade the plugin or CLI if a newer one wrote it");
         }
         String environment = text(root, "environment", version, "the ledger");
         Digest previousVersion = digestOrNull(root, "previousVersion", version, "the ledger");
@@ -272,12 +294,13 @@ public final class LedgerFormat {
         List<String> gates = new ArrayList<>();
         n.path("gates").forEach(g -> gates.add(g.asText()));
         Action action = Action.ofLabel(text(n, "action", version, where));
-        // a freeze or an unfreeze names no digest; every other entry must
+        // a freeze, an unfreeze or an observation names no digest; every other entry must
         return new Event(action, action.changesDigest() ? digest(n, "digest", version, where)
                 : digestOrNull(n, "digest", version, where),
                 Outcome.ofLabel(text(n, "outcome", version, where)), text(n, "actor", version, where),
                 textOrNull(n, "run"), textOrNull(n, "source"), textOrNull(n, "strategy"), gates,
-                textOrNull(n, "reason"), n.path("forced").asBoolean(false), textOrNull(n, "deployment"));
+                textOrNull(n, "reason"), n.path("forced").asBoolean(false), textOrNull(n, "deployment"),
+                ObservationFormat.read(action, n));
     }
 
     /** An event as a deployment record's intent stores it: the members of an entry that the event gives. */
@@ -308,6 +331,9 @@ public final class LedgerFormat {
         }
         putIfSet(n, "reason", event.reason());
         putIfSet(n, "deployment", event.deployment());
+        if (event.observation() != null) {
+            n.set(event.action().label(), ObservationFormat.node(event.observation()));
+        }
     }
 
     /** The deployment record of a ledger layer as stored, or null, for {@link LedgerChain} to check. */

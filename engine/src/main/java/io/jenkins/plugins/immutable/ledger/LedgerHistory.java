@@ -102,6 +102,16 @@ public record LedgerHistory(String environment, List<LedgerEntry> entries, Deplo
         return Optional.empty();
     }
 
+    /** The newest observation entry of {@code kind} ({@link Action#RESCAN} or {@link Action#DRIFT}), if any. */
+    public Optional<LedgerEntry> lastObservation(Action kind) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).action() == kind) {
+                return Optional.of(entries.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The history with one more entry (not yet written): see {@link LedgerFormat#append}. */
     LedgerHistory with(List<LedgerEntry> newEntries, DeploymentRecord newDeployment) {
         return new LedgerHistory(environment, newEntries, newDeployment, version, null);

@@ -10,5 +10,10 @@
  * {@link io.jenkins.plugins.immutable.ledger.LedgerKey}, every version is signed with it ({@link
  * io.jenkins.plugins.immutable.ledger.LedgerSignature}), so that only the key's holders can write a version readers
  * accept.
+ *
+ * <p>Most entries are decisions (a promotion, a rollback, a freeze); observation entries ({@link
+ * io.jenkins.plugins.immutable.ledger.Observation}: a re-scan's result, a drift check's finding) are evidence, recorded
+ * when they change ({@link io.jenkins.plugins.immutable.ledger.Ledger#observe}), and change nothing the environment may
+ * do.
  */
 package io.jenkins.plugins.immutable.ledger;
