@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -200,6 +201,56 @@ public final class Ledger {
     public LedgerHistory recordIf(LedgerLocation where, Predicate<LedgerHistory> condition, Event event,
             ProgressListener listener) {
         return update(where, h -> condition.test(h) ? LedgerFormat.append(h, event, clock.instant()) : h, listener);
+    }
+
+    /**
+     * Records what a check found (an {@link Event} whose action {@link Action#isObservation() is an observation}),
+     * unless it repeats the environment's last observation of the same kind ({@link Observation#sameFindings}) and
+     * that one is younger than {@code reconfirmAfter}: a periodic check that keeps finding the same does not grow the
+     * ledger with every run, while a change of verdict, counts or differences is recorded when it is seen. An
+     * observation made against a live digest that is no longer live (a promotion landed while the check ran) is not
+     * recorded: it would describe a state the ledger has left.
+     *
+     * <p>Decided on the head the write is built on, again on each retry when another writer (a promotion) got there
+     * first: the other write is kept, and the observation lands on top of it or is found stale.
+     *
+     * @param reconfirmAfter how old the last identical observation may be before the same finding is recorded again,
+     *                       so that the ledger shows the checks still run; {@link Duration#ZERO} records every one
+     */
+    public Observed observe(LedgerLocation where, Event event, Duration reconfirmAfter, ProgressListener listener) {
+        Observation seen = event.observation();
+        if (seen == null) {
+            throw new IllegalArgumentException("only an observation (a rescan or a drift entry) is observed");
+        }
+        AtomicReference<Observed> outcome = new AtomicReference<>();
+        LedgerHistory written = update(where, h -> {
+            Digest live = h.live().orElse(null);
+            if (!Objects.equals(live, seen.live())) {
+                outcome.set(new Observed(Observed.Result.STALE, null, "not recorded in the ledger of "
+                        + where.environment() + ": the " + event.action() + " was made against "
+                        + (seen.live() == null ? "nothing live" : seen.live().shortForm()) + ", but "
+                        + (live == null ? "nothing" : live.shortForm()) + " is live now; check again"));
+                return h;
+            }
+            Optional<LedgerEntry> last = h.lastObservation(event.action());
+            if (last.isPresent() && last.get().observation().sameFindings(seen)
+                    && clock.instant().isBefore(last.get().time().plus(reconfirmAfter))) {
+                outcome.set(new Observed(Observed.Result.UNCHANGED, last.get(), "unchanged since entry #"
+                        + last.get().sequence() + " of " + where.environment() + " (" + last.get().time()
+                        + "): not recorded again"));
+                return h;
+            }
+            outcome.set(null);
+            return LedgerFormat.append(h, event, clock.instant());
+        }, listener);
+        Observed result = outcome.get();
+        if (result == null) {
+            LedgerEntry entry = written.last().orElseThrow();
+            result = new Observed(Observed.Result.RECORDED, entry, "recorded in the ledger of " + where.environment()
+                    + " as entry #" + entry.sequence());
+        }
+        (listener == null ? ProgressListener.NONE : listener).line(result.message());
+        return result;
     }
 
     /**
@@ -584,15 +635,27 @@ public final class Ledger {
         Digest tagged = headDigest(where.repository(), where.environmentTag());
         Digest expected = live.get().digest();
         if (expected.equals(tagged) || Objects.equals(tagged, live.get().previousDigest())
-                && live.get() == history.last().orElse(null)) {
+                && onlyObservedSince(history, live.get())) {
             // Equal, or the tag is still where it was before the last entry: a promotion stopped before its last step
-            // (moving the tag); the next promotion or rollback finishes it.
+            // (moving the tag); the next promotion or rollback finishes it. A re-scan or drift check recorded since
+            // changes nothing live, so it does not make that a break.
             return List.of();
         }
         return List.of("the tag " + where.environmentTag() + " points at " + (tagged == null ? "nothing" : tagged)
                 + ", but the ledger says " + expected + " is live (entry #" + live.get().sequence() + "): the tag was"
                 + " moved or deleted by hand; point it back at " + expected.shortForm()
                 + ", or check what runs in the environment (drift) first");
+    }
+
+    /** True when every entry after {@code entry} is an observation (none when it is the last). */
+    private static boolean onlyObservedSince(LedgerHistory history, LedgerEntry entry) {
+        List<LedgerEntry> entries = history.entries();
+        for (int i = entries.size() - 1; i >= 0 && entries.get(i) != entry; i--) {
+            if (!entries.get(i).action().isObservation()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
