@@ -6,6 +6,7 @@ import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
+import io.jenkins.plugins.immutable.ledger.LedgerFormat;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.LedgerVerification;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Parameters;
 /** {@code immutable history}: an environment's ledger, checked. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = {"Show an environment's ledger, newest last: every promotion and rollback, its outcome, who"
-            + " asked, and why. The ledger's hash chain is checked first; a broken ledger exits 6 and says what is"
-            + " wrong."})
+            + " asked, and why; freezes; and the recorded re-scans and drift checks, marked as observed (they change"
+            + " nothing the environment may do). The ledger's hash chain is checked first; a broken ledger exits 6"
+            + " and says what is wrong."})
 final class HistoryCommand extends EngineCommand {
 
     @Parameters(index = "0", paramLabel = "ENVIRONMENT", description = "The environment.")
@@ -29,6 +31,10 @@ final class HistoryCommand extends EngineCommand {
     @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "0",
             description = "Show only the last N entries (default: all).")
     int limit;
+
+    @Option(names = "--decisions", description = "Leave out the observations (re-scans, drift checks): only what"
+            + " changed what runs or what the environment may do.")
+    boolean decisionsOnly;
 
     @Override
     int run(Session session) {
@@ -41,7 +47,8 @@ final class HistoryCommand extends EngineCommand {
             throw EngineException.integrity(verification.describe());
         }
         LedgerHistory history = ledger.read(where);
-        List<LedgerEntry> entries = history.entries();
+        List<LedgerEntry> entries = decisionsOnly ? history.entries().stream()
+                .filter(e -> !e.action().isObservation()).toList() : history.entries();
         if (limit > 0 && entries.size() > limit) {
             entries = entries.subList(entries.size() - limit, entries.size());
         }
@@ -58,8 +65,8 @@ final class HistoryCommand extends EngineCommand {
         for (LedgerEntry e : entries) {
             list.add(entry(e));
             table.row(e.sequence(), e.time(), e.action(), e.digest() == null ? "-" : e.digest().shortForm(),
-                    e.outcome(), e.actor(),
-                    e.event().strategy(), (e.forced() ? "forced: " : "") + (e.reason() == null ? "" : e.reason()));
+                    outcome(e), e.actor(), e.event().strategy(), e.observation() != null ? e.observation().summary()
+                    : (e.forced() ? "forced: " : "") + (e.reason() == null ? "" : e.reason()));
         }
         session.output().result(json, place(graph, environment) + "\n" + (entries.isEmpty() ? environment
                 + " has no ledger entries yet" : table.toString()) + "\n" + verification.describe());
@@ -86,6 +93,11 @@ final class HistoryCommand extends EngineCommand {
                 + (downstream.size() == 1 ? "s" : "") + " from it");
     }
 
+    /** The outcome column: a decision's outcome, or what an observation found, marked as observed. */
+    static String outcome(LedgerEntry e) {
+        return e.observation() == null ? e.outcome().toString() : "observed: " + e.observation().finding();
+    }
+
     static ObjectNode entry(LedgerEntry e) {
         ObjectNode n = Output.object();
         n.put("sequence", e.sequence());
@@ -102,6 +114,11 @@ final class HistoryCommand extends EngineCommand {
         n.put("reason", e.reason());
         n.put("forced", e.forced());
         n.put("previousDigest", e.previousDigest() == null ? null : e.previousDigest().toString());
+        n.put("kind", e.action().isObservation() ? "observation" : "decision");
+        if (e.observation() != null) {
+            n.put("finding", e.observation().finding());
+            n.set(e.action().label(), LedgerFormat.observationNode(e.observation()));
+        }
         n.put("hash", e.hash().toString());
         return n;
     }

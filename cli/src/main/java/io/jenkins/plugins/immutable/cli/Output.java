@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.ProgressListener;
+import io.jenkins.plugins.immutable.ledger.Observed;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -182,6 +183,17 @@ final class Output implements ProgressListener, AutoCloseable {
 
     static ObjectNode object() {
         return JSON.createObjectNode();
+    }
+
+    /** {@code {"result": "recorded", "entry": 7, "message": "..."}}: what became of a finding in the ledger. */
+    static ObjectNode observed(Observed o) {
+        ObjectNode n = object();
+        n.put("result", o.result().name().toLowerCase(Locale.ROOT));
+        if (o.entry() != null) {
+            n.put("entry", o.entry().sequence());
+        }
+        n.put("message", o.message());
+        return n;
     }
 
     static String write(JsonNode node) {

@@ -31,6 +31,9 @@ import picocli.CommandLine.Parameters;
             "An environment whose live digest fails the scan policy today is AT RISK; a rollback candidate that fails"
             + " is withdrawn from rollback. With --attest, each result is signed as a scan attestation (dated) in"
             + " every repository holding the digest, where status, the scan gate and rollback read it.",
+            "Each environment's result (its verdict, each digest with its roles and counts by severity, the database's"
+            + " date) is recorded in its ledger as a rescan entry when it differs from the last one recorded there, or"
+            + " that one is a week old; the entry changes nothing the environment may do.",
             "Exit 0 when nothing live is at risk, 3 when some environment's live digest fails its policy or could not"
             + " be scanned."})
 final class RescanCommand extends EngineCommand {
@@ -50,6 +53,10 @@ final class RescanCommand extends EngineCommand {
             description = "The key --attest signs with: a signing key id, or a cosign key file.")
     String key;
 
+    @Option(names = "--no-record", description = "Record nothing in the ledgers (for a machine that may not write"
+            + " them, or a ledger older readers still read).")
+    boolean noRecord;
+
     @Override
     int run(Session session) {
         if (database != null) {
@@ -64,6 +71,9 @@ final class RescanCommand extends EngineCommand {
             where.add(w.ledgerLocation(name));
         }
         Rescanner rescanner = new Rescanner(w.registry(), w.ledger(), Clock.systemUTC(), session.output());
+        if (!noRecord) {
+            rescanner = rescanner.recordingAs(session.actor(), session.run());
+        }
         int lastGood = w.config().retention().policy().keepLastGood();
         RescanReport report;
         if (attest) {
@@ -111,6 +121,9 @@ final class RescanCommand extends EngineCommand {
             ArrayNode withdrawn = n.putArray("withdrawnFromRollback");
             r.withdrawn().forEach(d -> withdrawn.add(d.toString()));
             n.put("message", r.message());
+            if (r.recorded() != null) {
+                n.set("recorded", Output.observed(r.recorded()));
+            }
         }
         ArrayNode scans = json.putArray("scans");
         for (DigestScan s : report.scans()) {
@@ -148,6 +161,9 @@ final class RescanCommand extends EngineCommand {
         s.append(t).append('\n');
         for (EnvironmentRisk r : report.environments()) {
             s.append(r.message()).append('\n');
+            if (r.recorded() != null) {
+                s.append("  ").append(r.recorded().message()).append('\n');
+            }
         }
         for (DigestScan scan : report.scans()) {
             for (ImageReference a : scan.attestedIn()) {

@@ -70,6 +70,8 @@ public class RescanCommandTest {
         assertEquals("PASSING", report.get("environments").get(0).get("status").asText());
         assertEquals(image.digest().toString(), report.get("scans").get(0).get("digest").asText());
         assertEquals(1, report.get("scans").get(0).get("attestedIn").size());
+        assertEquals("recorded", report.get("environments").get(0).get("recorded").get("result").asText());
+        assertEquals(2, report.get("environments").get(0).get("recorded").get("entry").asInt());
 
         CliRun passing = CliRun.run(dir, Map.of(), "status");
         assertEquals(passing.toString(), 0, passing.exitCode());
@@ -85,6 +87,25 @@ public class RescanCommandTest {
                 + image.digest().shortForm() + " fails its policy today"));
         assertTrue(second.out(), second.out().contains("DSA-5514-1"));
         assertTrue(second.err(), second.err().contains("prod is AT RISK"));
+        assertTrue(second.out(), second.out().contains("recorded in the ledger of prod as entry #3"));
+
+        // The ledger's history shows both re-scans as observations; --decisions leaves them out.
+        CliRun history = CliRun.run(dir, Map.of(), "history", "prod", "--json");
+        assertEquals(history.toString(), 0, history.exitCode());
+        JsonNode entries = Output.JSON.readTree(history.out()).get("entries");
+        assertEquals(3, entries.size());
+        JsonNode atRisk = entries.get(2);
+        assertEquals("rescan", atRisk.get("action").asText());
+        assertEquals("observation", atRisk.get("kind").asText());
+        assertEquals("at-risk", atRisk.get("finding").asText());
+        assertEquals(1, atRisk.get("rescan").get("digests").get(0).get("counts").get("high").asInt());
+        assertEquals("passing", entries.get(1).get("finding").asText());
+        CliRun decisions = CliRun.run(dir, Map.of(), "history", "prod", "--decisions");
+        assertEquals(decisions.toString(), 0, decisions.exitCode());
+        assertFalse(decisions.out(), decisions.out().lines().anyMatch(l -> l.matches("\\d+\\s+\\S+\\s+rescan\\s.*")));
+        CliRun all = CliRun.run(dir, Map.of(), "history", "prod");
+        assertTrue(all.out(), all.out().lines().anyMatch(l -> l.matches("3\\s+\\S+\\s+rescan\\s+-\\s+observed:"
+                + " at-risk\\s+.*")));
 
         CliRun status = CliRun.run(dir, Map.of(), "status", "--json");
         assertEquals(status.toString(), 0, status.exitCode());

@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.rescan;
 
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.Observed;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,9 +13,11 @@ import java.util.Objects;
  * @param live       the live digest, null when nothing is live
  * @param withdrawn  rollback candidates whose re-scan fails the policy, newest first
  * @param message    one line for people: what is wrong and what to do, or that all is well
+ * @param recorded   what became of the result in the environment's ledger (a {@code rescan} entry); null when the
+ *                   run was not asked to record it
  */
 public record EnvironmentRisk(String environment, Repository repository, Digest live, Status status,
-        List<Digest> withdrawn, String message) {
+        List<Digest> withdrawn, String message, Observed recorded) {
 
     /** How the environment's live digest stands after the re-scan. */
     public enum Status {
@@ -32,6 +35,11 @@ public record EnvironmentRisk(String environment, Repository repository, Digest 
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(status, "status");
         withdrawn = List.copyOf(withdrawn);
+    }
+
+    /** This result, with what became of it in the ledger. */
+    public EnvironmentRisk withRecorded(Observed newRecorded) {
+        return new EnvironmentRisk(environment, repository, live, status, withdrawn, message, newRecorded);
     }
 
     public boolean atRisk() {

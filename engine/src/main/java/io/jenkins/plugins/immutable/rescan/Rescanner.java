@@ -11,27 +11,35 @@ import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.ledger.Observed;
+import io.jenkins.plugins.immutable.ledger.RescanRecord;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.retention.KnownGood;
 import io.jenkins.plugins.immutable.scan.Policy;
 import io.jenkins.plugins.immutable.scan.ScanOutputs;
 import io.jenkins.plugins.immutable.scan.ScanReport;
 import io.jenkins.plugins.immutable.scan.Scanner;
+import io.jenkins.plugins.immutable.scan.Severity;
 import io.jenkins.plugins.immutable.scan.catalog.Catalog;
 import io.jenkins.plugins.immutable.scan.layer.LayerCache;
+import io.jenkins.plugins.immutable.scan.osv.OsvDatabase;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +53,9 @@ import java.util.logging.Logger;
  * every digest a blue-green deployment retains, and each environment's rollback candidates. Each digest is scanned
  * once however many environments use it, from one repository that holds it, and the layers the images share are read
  * once for the whole run. With a signing key, each result is attested (cosign's vuln attestation, dated by the scan)
- * in every repository of the environments using the digest, where status, the scan gate and rollback read it.
+ * in every repository of the environments using the digest, where status, the scan gate and rollback read it. Told
+ * who runs it ({@link #recordingAs}), it records each environment's result in its ledger as a {@code rescan} entry
+ * when the result changed since the last one recorded there (evidence for audits; nothing that decides reads it).
  *
  * <p>A digest that cannot be scanned (gone from the registry, unreadable) is reported with why, and the run goes on;
  * a broken ledger stops the run before anything is scanned, as every ledger read does.
@@ -58,12 +68,42 @@ public final class Rescanner {
     private final Ledger ledger;
     private final Clock clock;
     private final ProgressListener listener;
+    /** Who runs the re-scan, as its ledger entries name them; null: results are not recorded in the ledgers. */
+    private final String actor;
+    private final String run;
+    private final Duration reconfirmAfter;
 
     public Rescanner(RegistryClient registry, Ledger ledger, Clock clock, ProgressListener listener) {
+        this(registry, ledger, clock, listener, null, null, Observed.RECONFIRM_AFTER);
+    }
+
+    private Rescanner(RegistryClient registry, Ledger ledger, Clock clock, ProgressListener listener, String actor,
+            String run, Duration reconfirmAfter) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.actor = actor;
+        this.run = run;
+        this.reconfirmAfter = Objects.requireNonNull(reconfirmAfter, "reconfirmAfter");
+    }
+
+    /**
+     * A re-scanner that records each environment's result in its ledger as a {@code rescan} entry by {@code actor}
+     * (a user, a job, a scheduled task) from {@code run} (a Jenkins run URL, a CLI invocation; may be null), when it
+     * differs from the last one recorded there or that one is older than a week ({@link Ledger#observe}).
+     */
+    public Rescanner recordingAs(String actor, String run) {
+        if (actor == null || actor.isBlank()) {
+            throw EngineException.badInput("a re-scan recorded in the ledgers needs an actor: the user or job that"
+                    + " runs it");
+        }
+        return new Rescanner(registry, ledger, clock, listener, actor, run, reconfirmAfter);
+    }
+
+    /** Records an unchanged result again once the last one recorded is {@code after} old ({@link Duration#ZERO}: always). */
+    public Rescanner reconfirmingAfter(Duration after) {
+        return new Rescanner(registry, ledger, clock, listener, actor, run, after);
     }
 
     /**
@@ -128,13 +168,83 @@ public final class Rescanner {
 
         List<EnvironmentRisk> risks = new ArrayList<>();
         for (Map.Entry<LedgerLocation, LedgerHistory> e : histories.entrySet()) {
-            risks.add(risk(e.getKey(), e.getValue(), candidates.get(e.getKey()), scans));
+            EnvironmentRisk risk = risk(e.getKey(), e.getValue(), candidates.get(e.getKey()), scans);
+            if (actor != null) {
+                risk = risk.withRecorded(record(e.getKey(), risk, candidates.get(e.getKey()), scans,
+                        scanner.database().info()));
+            }
+            risks.add(risk);
         }
         RescanReport report = new RescanReport(started, clock.instant(), scanner.database().info(),
                 List.copyOf(scans.values()), risks, cache.layersRead(), cache.layersReplayed());
         listener.line(report.summary());
         LOG.log(report.atRisk() ? Level.WARNING : Level.INFO, "{0}", report.summary());
         return report;
+    }
+
+    /**
+     * Records the environment's result in its ledger (see {@link Ledger#observe}); a ledger that cannot be written is
+     * said, not fatal: the re-scan's report stands, and its attestations (with a key) are the dated record.
+     */
+    private Observed record(LedgerLocation where, EnvironmentRisk risk, List<Digest> candidates,
+            Map<Digest, DigestScan> scans, OsvDatabase.Info db) {
+        RescanRecord observation = new RescanRecord(status(risk.status()), risk.live(),
+                scannedFor(where.environment(), candidates, scans), db == null ? null
+                : new RescanRecord.Database(db.fingerprint(), db.records(), db.newestModified()));
+        try {
+            return ledger.observe(where, Event.observed(observation, actor).withRun(run), reconfirmAfter, listener);
+        } catch (EngineException e) {
+            LOG.log(Level.WARNING, "re-scan of {0} not recorded in its ledger: {1}",
+                    new Object[] {where.environment(), e.getMessage()});
+            Observed failed = Observed.failed(where.environment(), e.getMessage());
+            listener.line(failed.message());
+            return failed;
+        }
+    }
+
+    private static RescanRecord.Status status(EnvironmentRisk.Status s) {
+        return switch (s) {
+            case PASSING -> RescanRecord.Status.PASSING;
+            case AT_RISK -> RescanRecord.Status.AT_RISK;
+            case UNKNOWN -> RescanRecord.Status.UNKNOWN;
+            case NOTHING_LIVE -> RescanRecord.Status.NOTHING_LIVE;
+        };
+    }
+
+    /**
+     * The environment's digests as its ledger records them: live first, then retained, then the rollback candidates
+     * newest first, each with its roles here. The order is the environment's own, whatever the other environments of
+     * the run, so that an unchanged result compares equal to the last one recorded.
+     */
+    private static List<RescanRecord.ScannedDigest> scannedFor(String env, List<Digest> candidates,
+            Map<Digest, DigestScan> scans) {
+        List<DigestScan> mine = new ArrayList<>();
+        for (DigestScan s : scans.values()) {
+            if (s.uses().stream().anyMatch(u -> u.environment().equals(env))) {
+                mine.add(s);
+            }
+        }
+        mine.sort(Comparator.comparingInt((DigestScan s) -> s.uses().stream()
+                        .filter(u -> u.environment().equals(env)).mapToInt(u -> u.role().ordinal()).min().orElse(0))
+                .thenComparingInt(s -> candidates.indexOf(s.digest()))
+                .thenComparing(s -> s.digest().toString()));
+        List<RescanRecord.ScannedDigest> out = new ArrayList<>();
+        for (DigestScan s : mine) {
+            List<String> roles = s.uses().stream().filter(u -> u.environment().equals(env))
+                    .map(u -> u.role().toString()).toList();
+            ScanReport r = s.report();
+            if (r == null) {
+                out.add(new RescanRecord.ScannedDigest(s.digest(), roles, RescanRecord.ScannedDigest.NOT_SCANNED, null,
+                        null, s.error()));
+                continue;
+            }
+            Map<Severity, Integer> c = r.countsBySeverity();
+            out.add(new RescanRecord.ScannedDigest(s.digest(), roles, r.verdict().name().toLowerCase(Locale.ROOT),
+                    new RescanRecord.Counts(c.get(Severity.CRITICAL), c.get(Severity.HIGH), c.get(Severity.MEDIUM),
+                            c.get(Severity.LOW), c.get(Severity.UNKNOWN)), r.finishedOn(),
+                    r.passed() ? null : String.join("; ", r.reasons())));
+        }
+        return out;
     }
 
     private static void use(Map<Digest, List<Use>> uses, Digest digest, Use use) {
@@ -204,7 +314,7 @@ public final class Rescanner {
         Optional<Digest> live = history.live();
         if (live.isEmpty()) {
             return new EnvironmentRisk(env, where.repository(), null, EnvironmentRisk.Status.NOTHING_LIVE, withdrawn,
-                    String.join("\n", prepend(env + ": nothing is live", notes)));
+                    String.join("\n", prepend(env + ": nothing is live", notes)), null);
         }
         DigestScan s = scans.get(live.get());
         EnvironmentRisk.Status status;
@@ -222,7 +332,7 @@ public final class Rescanner {
             head = env + ": the live digest " + live.get().shortForm() + " passes (" + s.report().summary() + ")";
         }
         return new EnvironmentRisk(env, where.repository(), live.get(), status, withdrawn,
-                String.join("\n", prepend(head, notes)));
+                String.join("\n", prepend(head, notes)), null);
     }
 
     private static List<String> prepend(String first, List<String> rest) {

@@ -20,18 +20,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 
 /**
  * Jenkins' continuous re-scan, every {@code rescanInterval} of the global scan settings (never when it is empty):
  * every live, retained and rollback-candidate digest of the configured environments is scanned again against the
  * current vulnerability database on the controller, shared layers read once. The last report feeds the administrative
  * monitor ({@link AtRiskMonitor}); the task log ({@code logs/tasks/Immutable delivery re-scan.log}) has the details.
+ * Each environment's result is recorded in its ledger as a {@code rescan} entry by {@link #ACTOR} when it changed since
+ * the last one recorded there (or that one is a week old).
  */
 @Extension
 public final class RescanTask extends AsyncPeriodicWork {
 
     private static final Logger LOG = Logger.getLogger(RescanTask.class.getName());
     private static final long TICK = TimeUnit.MINUTES.toMillis(5);
+
+    /** Who the ledgers name as having run the periodic re-scan. */
+    static final String ACTOR = "SYSTEM (Jenkins periodic re-scan)";
 
     private volatile Instant lastRun = Instant.now();
     private volatile RescanReport lastReport;
@@ -90,6 +96,7 @@ public final class RescanTask extends AsyncPeriodicWork {
             List<LedgerLocation> where = config.environments().stream().map(EnvironmentConfig::name)
                     .map(w::ledgerLocation).toList();
             RescanReport report = new Rescanner(w.registry(), w.ledger(), Clock.systemUTC(), w.listener())
+                    .recordingAs(ACTOR, Jenkins.get().getRootUrl())
                     .rescan(where, w.scanner(), w.scanPolicy(), config.retention().keepLastGood(), null);
             listener.getLogger().println(report.summary());
             lastReport = report;
