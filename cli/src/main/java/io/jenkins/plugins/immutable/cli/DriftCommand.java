@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.config.Wiring;
-import io.jenkins.plugins.immutable.deploy.DeploymentState;
-import io.jenkins.plugins.immutable.deploy.Drift;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
-import io.jenkins.plugins.immutable.ledger.LedgerHistory;
-import io.jenkins.plugins.immutable.ledger.LedgerJournal;
-import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.promote.DriftCheck;
+import io.jenkins.plugins.immutable.promote.DriftChecks;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code immutable drift}: does what runs match what the ledger says is live? */
@@ -20,37 +18,41 @@ import picocli.CommandLine.Parameters;
         description = {"Compare what runs in each environment (or the named ones) with what its ledger says is"
             + " live: wrong digests, instances made or swapped by hand, missing or surplus instances, traffic routed"
             + " elsewhere, an unfinished deployment.",
+            "Each finding is recorded in the environment's ledger as a drift entry (who, when, clean or what"
+                + " differed) when it differs from the last one recorded there, or that one is a week old: the"
+                + " drift incidents of `immutable metrics` (M4) are counted from them. The entry changes nothing the"
+                + " environment may do.",
             "Exit 0 when every environment matches; 6 when one drifted (replace it: promote or roll back again)."})
 final class DriftCommand extends EngineCommand {
 
     @Parameters(paramLabel = "ENVIRONMENT", arity = "0..*", description = "Environments to check (default: all).")
     List<String> environments = new ArrayList<>();
 
+    @Option(names = "--no-record", description = "Only check: record nothing in the ledgers (for a machine that"
+            + " may not write them, or a ledger older readers still read).")
+    boolean noRecord;
+
     @Override
     int run(Session session) {
         Wiring w = session.wiring();
         List<String> names = session.environments(environments);
+        DriftChecks checks = noRecord ? w.driftChecks() : w.driftChecks().recordingAs(session.actor(), session.run());
         ArrayNode json = Output.JSON.createArrayNode();
         StringBuilder human = new StringBuilder();
         List<String> drifted = new ArrayList<>();
         for (String name : names) {
-            LedgerLocation where = w.ledgerLocation(name);
-            LedgerHistory history = w.ledger().read(where);
+            DriftCheck check = checks.check(w.ledgerLocation(name), w.target(name), w.router(name),
+                    w.environment(name).replicas());
             ObjectNode n = json.addObject();
             n.put("environment", name);
-            if (history.live().isEmpty()) {
-                n.put("clean", true);
-                n.put("summary", name + ": nothing is live according to the ledger; nothing to compare");
-                human.append(n.get("summary").asText()).append('\n');
+            n.put("clean", check.clean());
+            n.put("summary", check.summary());
+            human.append(check.summary()).append('\n');
+            DriftReport report = check.report();
+            if (report == null) {
                 continue;
             }
-            DeploymentState state = history.deployment() == null ? null
-                    : new LedgerJournal(w.ledger(), where, session.output()).load(name).orElse(null);
-            DriftReport report = Drift.check(w.target(name), w.router(name), name, history.live().get(),
-                    w.environment(name).replicas(), state);
             n.put("expected", report.expected().toString());
-            n.put("clean", report.isClean());
-            n.put("summary", report.summary());
             ArrayNode diffs = n.putArray("differences");
             for (DriftReport.Difference d : report.differences()) {
                 ObjectNode dn = diffs.addObject();
@@ -58,8 +60,11 @@ final class DriftCommand extends EngineCommand {
                 dn.put("subject", d.subject());
                 dn.put("detail", d.detail());
             }
-            human.append(report.summary()).append('\n');
             report.differences().forEach(d -> human.append("  ").append(d).append('\n'));
+            if (check.recorded() != null) {
+                n.set("recorded", Output.observed(check.recorded()));
+                human.append("  ").append(check.recorded().message()).append('\n');
+            }
             if (!report.isClean()) {
                 drifted.add(name);
             }

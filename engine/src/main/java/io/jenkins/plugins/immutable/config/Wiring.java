@@ -41,6 +41,7 @@ import io.jenkins.plugins.immutable.ledger.LedgerAnchors;
 import io.jenkins.plugins.immutable.ledger.LedgerKey;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
+import io.jenkins.plugins.immutable.promote.DriftChecks;
 import io.jenkins.plugins.immutable.promote.Environment;
 import io.jenkins.plugins.immutable.promote.ErrorBudgetGuard;
 import io.jenkins.plugins.immutable.promote.GatePolicy;
@@ -352,6 +353,14 @@ public final class Wiring implements AutoCloseable {
     /** Freezes and unfreezes the configured environments, in their ledgers; reports to the listener. */
     public Freezes freezes() {
         return new Freezes(ledger(), this::ledgerLocation, listener);
+    }
+
+    /**
+     * Drift checks of the configured environments, reading their ledgers, reporting to the listener; they record
+     * their findings once told who runs them ({@link DriftChecks#recordingAs}).
+     */
+    public DriftChecks driftChecks() {
+        return new DriftChecks(ledger(), listener);
     }
 
     /**

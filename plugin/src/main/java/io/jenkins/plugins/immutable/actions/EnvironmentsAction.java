@@ -15,8 +15,6 @@ import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.JenkinsWiring;
 import io.jenkins.plugins.immutable.config.Wiring;
-import io.jenkins.plugins.immutable.deploy.DeploymentState;
-import io.jenkins.plugins.immutable.deploy.Drift;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
 import io.jenkins.plugins.immutable.freeze.FreezeState;
 import io.jenkins.plugins.immutable.freeze.WindowState;
@@ -24,6 +22,8 @@ import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
+import io.jenkins.plugins.immutable.promote.DriftCheck;
+import io.jenkins.plugins.immutable.promote.DriftChecks;
 import io.jenkins.plugins.immutable.rescan.EnvironmentRisk;
 import io.jenkins.plugins.immutable.rescan.RescanReport;
 import io.jenkins.plugins.immutable.rescan.RescanTask;
@@ -145,7 +145,10 @@ public final class EnvironmentsAction implements Action {
         return HttpResponses.redirectToDot();
     }
 
-    /** Compares what runs in each environment with its ledger's live digest (in the background). */
+    /**
+     * Compares what runs in each environment with its ledger's live digest (in the background), and records each
+     * finding in the environment's ledger as a drift entry by this user when it changed (docs/metrics.md, M4).
+     */
     @POST
     public HttpResponse doCheckDrift() {
         job.checkPermission(Item.BUILD);
@@ -155,11 +158,14 @@ public final class EnvironmentsAction implements Action {
         } catch (EngineException e) {
             return HttpResponses.errorWithoutStack(400, e.getMessage());
         }
+        String actor = Jenkins.getAuthentication2().getName();
+        String run = job.getAbsoluteUrl() + getUrlName() + "/";
         EnvironmentSnapshots.checkDrift(job.getFullName(), () -> {
             Map<String, DriftRow> results = new ConcurrentHashMap<>();
             try (Wiring w = wiring(config)) {
+                DriftChecks checks = w.driftChecks().recordingAs(actor, run);
                 for (EnvironmentConfig e : config.environments()) {
-                    results.put(e.name(), drift(w, e));
+                    results.put(e.name(), drift(w, checks, e));
                 }
             }
             return results;
@@ -172,20 +178,20 @@ public final class EnvironmentsAction implements Action {
                 .registryRetries(2, Duration.ofMillis(200)).build();
     }
 
-    private static DriftRow drift(Wiring w, EnvironmentConfig e) {
+    private static DriftRow drift(Wiring w, DriftChecks checks, EnvironmentConfig e) {
         long now = System.currentTimeMillis();
         try {
-            LedgerLocation where = w.ledgerLocation(e.name());
-            LedgerHistory history = w.ledger().read(where);
-            if (history.live().isEmpty()) {
+            DriftCheck check = checks.check(w.ledgerLocation(e.name()), w.target(e.name()), w.router(e.name()),
+                    e.replicas());
+            if (check.report() == null) {
                 return new DriftRow(true, Messages.EnvironmentsAction_NothingLive(e.name()), List.of(), now);
             }
-            DeploymentState state = history.deployment() == null ? null
-                    : new LedgerJournal(w.ledger(), where, ProgressListener.NONE).load(e.name()).orElse(null);
-            DriftReport report = Drift.check(w.target(e.name()), w.router(e.name()), e.name(), history.live().get(),
-                    e.replicas(), state);
-            return new DriftRow(report.isClean(), report.summary(),
-                    report.differences().stream().map(DriftReport.Difference::toString).toList(), now);
+            List<String> differences = new ArrayList<>(check.report().differences().stream()
+                    .map(DriftReport.Difference::toString).toList());
+            if (check.recorded() != null) {
+                differences.add(check.recorded().message());
+            }
+            return new DriftRow(check.clean(), check.report().summary(), differences, now);
         } catch (EngineException x) {
             return new DriftRow(false, x.getMessage(), List.of(), now);
         }
@@ -490,6 +496,15 @@ public final class EnvironmentsAction implements Action {
         @Exported
         public boolean isForced() {
             return e.forced();
+        }
+
+        /**
+         * What a recorded re-scan or drift check found (they change nothing the environment may do); null for the
+         * entries that decide (promotions, rollbacks, freezes).
+         */
+        @Exported
+        public String getObservation() {
+            return e.observation() == null ? null : e.observation().summary();
         }
     }
 
