@@ -166,7 +166,9 @@ final class MetricsCommand extends EngineCommand {
         row(t, m, "rollbacks", f -> Integer.toString(f.rollbacks()));
         row(t, m, "M2 time to rollback (mean)", f -> mean(f.timeToRollback()));
         row(t, m, "M3 canary pass rate", f -> share(f.canaryPassRate(), f.canariesPassed(), f.canaries()));
-        row(t, m, "M4 drift incidents", f -> "not recorded");
+        row(t, m, "M4 drift incidents", f -> f.driftIncidents() == null ? "-"
+                : Integer.toString(f.driftIncidents()));
+        row(t, m, "time to clean (mean)", f -> mean(f.timeToClean()));
         row(t, m, "M5 time to recovery (mean)", f -> mean(f.timeToRecovery()));
         row(t, m, "deployments per day", f -> String.format(Locale.ROOT, "%.2f", f.deploymentsPerDay()));
         row(t, m, "lead time (median)", f -> f.leadTime().count() == 0 ? "-"

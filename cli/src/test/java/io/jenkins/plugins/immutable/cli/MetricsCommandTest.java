@@ -9,6 +9,7 @@ import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageManifest;
 import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Repository;
+import io.jenkins.plugins.immutable.ledger.DriftRecord;
 import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -48,6 +50,12 @@ public class MetricsCommandTest {
                     Event.promotion(v2, env.equals("prod") ? Outcome.FAILED : Outcome.DEPLOYED, "alice")
                             .withStrategy("rolling").withReason(env.equals("prod") ? "health check failed" : null));
         }
+        // prod's drift checks: one that found a hand-made instance, then a clean one half an hour later
+        LedgerLocation prod = new LedgerLocation(repo, "prod");
+        record(client, prod, start.plus(Duration.ofMinutes(90)), Event.observed(new DriftRecord(v1, List.of(
+                new DriftRecord.Difference("UNMANAGED", "prod-hand-made", "was not started by the engine"))), "carol"));
+        record(client, prod, start.plus(Duration.ofMinutes(120)), Event.observed(new DriftRecord(v1, List.of()),
+                "carol"));
         dir = TMP.getRoot().toPath();
         Files.writeString(dir.resolve("immutable.yaml"), """
                 environments:
@@ -88,7 +96,11 @@ public class MetricsCommandTest {
                 "M1 deployment success\\s+100% \\(2/2\\)\\s+50% \\(1/2\\)\\s+75% \\(3/4\\)")));
         assertTrue(r.out(), r.out().lines().anyMatch(l -> l.matches("change failure rate\\s+0% \\(0/2\\)\\s+50%"
                 + " \\(1/2\\)\\s+25% \\(1/4\\)")));
-        assertTrue(r.out(), r.out().contains("note: M4 (drift incidents) is not measured"));
+        assertTrue(r.out(), r.out().lines().anyMatch(l -> l.matches("M4 drift incidents\\s+-\\s+1\\s+1")));
+        assertTrue(r.out(), r.out().lines().anyMatch(l -> l.matches("time to clean \\(mean\\)\\s+-\\s+30m \\(1\\)"
+                + "\\s+30m \\(1\\)")));
+        assertTrue(r.out(), r.out().contains("note: M4 (drift incidents) is not measured in dev: no drift check is"
+                + " recorded in its ledger"));
         assertTrue(r.out(), r.out().contains("no trusted keys to verify attestations with"));
     }
 
@@ -108,6 +120,9 @@ public class MetricsCommandTest {
         CliRun om = CliRun.run(dir, Map.of(), "metrics", "--since", "1d", "--format", "openmetrics");
         assertEquals(om.toString(), 0, om.exitCode());
         assertTrue(om.out(), om.out().contains("immutable_delivery_deployment_success_ratio 0.75\n"));
+        assertTrue(om.out(), om.out().contains("immutable_delivery_drift_incidents{environment=\"prod\"} 1\n"));
+        assertEquals(1, m.at("/environments/1/figures/driftIncidents").asInt());
+        assertTrue(m.at("/environments/0/figures/driftIncidents").isNull());
         assertTrue(om.out(), om.out().endsWith("# EOF\n"));
     }
 

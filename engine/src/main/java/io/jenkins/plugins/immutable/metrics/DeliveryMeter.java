@@ -217,7 +217,27 @@ public final class DeliveryMeter {
 
             Figures total = overall.figures(window);
             DoraKeys dora = DoraKeys.of(prod, inProduction.figures(window));
-            DeliveryMetrics result = assemble(window, granularity, now, rows, total, dora, series);
+            List<String> driftNotes = new ArrayList<>();
+            List<String> unchecked = new ArrayList<>();
+            for (EnvironmentMetrics row : rows) {
+                if (row.figures().driftIncidents() == null) {
+                    unchecked.add(row.environment());
+                }
+            }
+            if (!unchecked.isEmpty()) {
+                driftNotes.add("M4 (drift incidents) is not measured in " + String.join(", ", unchecked) + ": no"
+                        + " drift check is recorded in " + (unchecked.size() == 1 ? "its ledger" : "their ledgers")
+                        + " before the window's end; `immutable drift` (or the Environments page's drift check)"
+                        + " records one");
+            }
+            for (LedgerLocation where : environments) {
+                LedgerEntry open = occurrences.get(where).openDrift();
+                if (open != null) {
+                    driftNotes.add(where.environment() + " has drifted since " + open.time() + " (entry #"
+                            + open.sequence() + "): no drift check recorded since found it clean");
+                }
+            }
+            DeliveryMetrics result = assemble(window, granularity, now, rows, total, dora, series, driftNotes);
             lastReading = new Reading(entries, counters[0], counters[1], counters[2],
                     (read - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000);
             return result;
@@ -227,7 +247,7 @@ public final class DeliveryMeter {
     }
 
     private DeliveryMetrics assemble(Window window, Granularity granularity, Instant now,
-            List<EnvironmentMetrics> rows, Figures total, DoraKeys dora, List<Bucket> series) {
+            List<EnvironmentMetrics> rows, Figures total, DoraKeys dora, List<Bucket> series, List<String> driftNotes) {
         Map<Digest, List<VersionShare.Placement>> byDigest = new LinkedHashMap<>();
         Map<Digest, LiveImage> firstSeen = new LinkedHashMap<>();
         for (EnvironmentMetrics row : rows) {
@@ -258,9 +278,7 @@ public final class DeliveryMeter {
         }
         int liveDigests = firstSeen.size();
         boolean checked = trust != null;
-        List<String> notes = new ArrayList<>();
-        notes.add("M4 (drift incidents) is not measured: drift checks (immutable drift, the Environments page) are"
-                + " not recorded anywhere durable, so past incidents cannot be counted; see docs/metrics.md");
+        List<String> notes = new ArrayList<>(driftNotes);
         if (!checked) {
             notes.add("no trusted keys to verify attestations with (signing.trustedKeys): provenance coverage (M6),"
                     + " vulnerability density (M7) and lead time are not measured");
@@ -440,11 +458,18 @@ public final class DeliveryMeter {
         Digest version = entry.previousLedger();
         DeploymentState last = null;
         Instant decided = null;
+        DeploymentRecord seen = null;
         for (int i = 0; version != null && i < JOURNAL_VERSIONS_SEARCHED; i++) {
             Optional<VersionFacts> facts = version(where, version, counters);
             if (facts.isEmpty() || facts.get().deployment() == null || !id.equals(facts.get().deployment().id())) {
                 break;
             }
+            if (facts.get().deployment().equals(seen)) {
+                // a version that only appended an entry (an observation, a freeze) carries the record unchanged
+                version = facts.get().previousVersion();
+                continue;
+            }
+            seen = facts.get().deployment();
             DeploymentState state = DeploymentStateJson.fromJson(
                     facts.get().deployment().state().getBytes(StandardCharsets.UTF_8), where.toString());
             if (last == null) {

@@ -18,7 +18,11 @@ package io.jenkins.plugins.immutable.metrics;
  *                               first deployment, with nothing live to compare with, is not judged)
  * @param canariesPassed         of which deployed
  * @param canaryPassRate         M3: canariesPassed / canaries
- * @param driftIncidents         M4: null, because drift checks are not recorded (see docs/metrics.md)
+ * @param driftIncidents         M4: drift incidents that began in the window (consecutive drift checks that found
+ *                               differences, until a clean check); null when no drift check of the scope was
+ *                               recorded before the window's end (nobody looked: 0 would claim too much)
+ * @param timeToClean            how long the drift incidents that ended in the window lasted: from the first check
+ *                               that found differences to the first clean check after it
  * @param timeToRecovery         M5: from when a failed change started (a failed deployment's start, or a digest's
  *                               going live before it was rolled back) to traffic restored
  * @param deploymentsPerDay      DORA deployment frequency: deployed / days in the window
@@ -30,7 +34,7 @@ package io.jenkins.plugins.immutable.metrics;
  */
 public record Figures(int promotions, int deployed, int failed, Double deploymentSuccessRate, int rollbacks,
         DurationStats timeToRollback, int rollbacksUntimed, int canaries, int canariesPassed, Double canaryPassRate,
-        Integer driftIncidents, DurationStats timeToRecovery, Double deploymentsPerDay, DurationStats leadTime,
+        Integer driftIncidents, DurationStats timeToClean, DurationStats timeToRecovery, Double deploymentsPerDay, DurationStats leadTime,
         int leadTimeUnmeasured, int changeFailures, Double changeFailureRate) {
 
     static Double ratio(int part, int whole) {

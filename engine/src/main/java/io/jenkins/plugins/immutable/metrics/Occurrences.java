@@ -2,6 +2,7 @@ package io.jenkins.plugins.immutable.metrics;
 
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.ledger.Action;
+import io.jenkins.plugins.immutable.ledger.DriftRecord;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.Outcome;
@@ -24,12 +25,19 @@ final class Occurrences {
          *  left live. */
         ROLLBACK,
         /** A promotion later rolled back away from; at the promotion's time ({@code cause}). */
-        CHANGE_FAILURE
+        CHANGE_FAILURE,
+        /** The environment's first recorded drift check: M4 is measured from then on. */
+        DRIFT_CHECKED,
+        /** A drift incident began: a check found differences after a clean one (or as the first); at its time. */
+        DRIFT_INCIDENT,
+        /** A drift incident ended: the first clean check after it; at its time; {@code cause} began the incident. */
+        DRIFT_CLEANED
     }
 
     /**
      * @param cause for a rollback: the entry that made live what it rolled back from (null when the ledger starts
-     *              after it); for a change failure: the promotion that failed later
+     *              after it); for a change failure: the promotion that failed later; for a drift incident cleaned:
+     *              the check that began it
      */
     record Occurrence(Kind kind, Instant time, LedgerEntry entry, LedgerEntry cause) {
     }
@@ -38,6 +46,9 @@ final class Occurrences {
     private int processed;
     private Digest lastHash;
     private LedgerEntry liveEntry;
+    private boolean driftChecked;
+    /** The check that began the drift incident still open, or null. */
+    private LedgerEntry drifted;
 
     /** Brings this up to {@code history}; returns how many entries were walked. */
     int advance(LedgerHistory history) {
@@ -48,6 +59,8 @@ final class Occurrences {
             list.clear();
             processed = 0;
             liveEntry = null;
+            driftChecked = false;
+            drifted = null;
         }
         int walked = 0;
         for (int i = processed; i < entries.size(); i++) {
@@ -60,6 +73,10 @@ final class Occurrences {
     }
 
     private void add(LedgerEntry e) {
+        if (e.observation() instanceof DriftRecord d) {
+            drift(e, d);
+            return;
+        }
         if (e.action() == Action.PROMOTE) {
             list.add(new Occurrence(Kind.PROMOTION, e.time(), e, null));
         } else if (e.outcome() == Outcome.ROLLED_BACK) {
@@ -71,6 +88,33 @@ final class Occurrences {
         if (e.outcome().makesLive()) {
             liveEntry = e;
         }
+    }
+
+    /**
+     * Groups drift checks into incidents: checks that found differences, one after the other, are one incident until
+     * a clean check ends it. A check that found a deployment under way says nothing yet (what runs is in between):
+     * it neither begins nor ends one.
+     */
+    private void drift(LedgerEntry e, DriftRecord d) {
+        if (!driftChecked) {
+            driftChecked = true;
+            list.add(new Occurrence(Kind.DRIFT_CHECKED, e.time(), e, null));
+        }
+        if (d.deploymentUnderway()) {
+            return;
+        }
+        if (!d.clean() && drifted == null) {
+            drifted = e;
+            list.add(new Occurrence(Kind.DRIFT_INCIDENT, e.time(), e, null));
+        } else if (d.clean() && drifted != null) {
+            list.add(new Occurrence(Kind.DRIFT_CLEANED, e.time(), e, drifted));
+            drifted = null;
+        }
+    }
+
+    /** The check that began the drift incident still open at the head (no clean check since), or null. */
+    LedgerEntry openDrift() {
+        return drifted;
     }
 
     List<Occurrence> all() {

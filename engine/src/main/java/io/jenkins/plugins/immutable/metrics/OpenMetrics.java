@@ -46,6 +46,11 @@ public final class OpenMetrics {
             w.sample("canaries", with(labels, "result", "failed"), f.canaries() - f.canariesPassed());
         });
         ratioFamily(w, m, "canary_pass_ratio", "M3: canaries passed / canaries judged.", Figures::canaryPassRate);
+        w.family("drift_incidents", null, "M4: drift incidents that began in the window (consecutive drift checks"
+                + " that found differences, until a clean one).");
+        forScopes(m, (labels, f) -> w.sample("drift_incidents", labels, f.driftIncidents()));
+        durationFamily(w, m, "time_to_clean_seconds", "From the first drift check that found differences to the"
+                + " first clean one after it, for incidents that ended in the window.", Figures::timeToClean);
         durationFamily(w, m, "time_to_recovery_seconds", "M5: from a failed change's start to traffic restored.",
                 Figures::timeToRecovery);
         w.family("deployments_per_day", null, "DORA deployment frequency: deployed promotions per day.");

@@ -39,6 +39,10 @@ final class Tally {
     int canariesPassed;
     int leadTimeUnmeasured;
     int changeFailures;
+    /** Whether a drift check was recorded before the window's end: M4 is 0 then, not unknown, without incidents. */
+    boolean driftMeasured;
+    int driftIncidents;
+    final List<Duration> toClean = new ArrayList<>();
     final List<Duration> toRollback = new ArrayList<>();
     final List<Duration> toRecovery = new ArrayList<>();
     final List<Duration> lead = new ArrayList<>();
@@ -47,6 +51,9 @@ final class Tally {
     static Tally of(List<Occurrences.Occurrence> occurrences, Window window, Facts facts, boolean leadTimes) {
         Tally t = new Tally();
         for (Occurrences.Occurrence o : occurrences) {
+            if (o.kind() == Occurrences.Kind.DRIFT_CHECKED && o.time().isBefore(window.to())) {
+                t.driftMeasured = true;
+            }
             if (window.contains(o.time())) {
                 t.count(o, facts, leadTimes);
             }
@@ -103,6 +110,11 @@ final class Tally {
                 }
             }
             case CHANGE_FAILURE -> changeFailures++;
+            case DRIFT_INCIDENT -> driftIncidents++;
+            case DRIFT_CLEANED -> toClean.add(between(o.cause().time(), e.time()));
+            case DRIFT_CHECKED -> {
+                // counted in of(): it tells whether M4 is measured, not how much
+            }
         }
     }
 
@@ -121,6 +133,9 @@ final class Tally {
         canariesPassed += other.canariesPassed;
         leadTimeUnmeasured += other.leadTimeUnmeasured;
         changeFailures += other.changeFailures;
+        driftMeasured |= other.driftMeasured;
+        driftIncidents += other.driftIncidents;
+        toClean.addAll(other.toClean);
         toRollback.addAll(other.toRollback);
         toRecovery.addAll(other.toRecovery);
         lead.addAll(other.lead);
@@ -129,7 +144,8 @@ final class Tally {
     Figures figures(Window window) {
         return new Figures(promotions, deployed, failed, Figures.ratio(deployed, promotions), rollbacks,
                 DurationStats.of(toRollback), rollbacksUntimed, canaries, canariesPassed,
-                Figures.ratio(canariesPassed, canaries), null, DurationStats.of(toRecovery),
+                Figures.ratio(canariesPassed, canaries), driftMeasured ? driftIncidents : null,
+                DurationStats.of(toClean), DurationStats.of(toRecovery),
                 deployed / window.days(), DurationStats.of(lead), leadTimeUnmeasured, changeFailures,
                 Figures.ratio(changeFailures, promotions));
     }

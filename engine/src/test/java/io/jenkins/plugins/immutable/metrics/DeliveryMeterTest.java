@@ -112,7 +112,7 @@ public class DeliveryMeterTest {
         assertEquals(2, p.canaries());
         assertEquals(1, p.canariesPassed());
         assertEquals(0.5, p.canaryPassRate(), 1e-12);                                 // M3
-        assertNull(p.driftIncidents());                                               // M4: not recorded
+        assertNull(p.driftIncidents());                          // M4: no drift check recorded in prod
         // M5: b failed from its start (4:00) to 4:32; c went live at 6:00, traffic was back on a at 7:55
         assertEquals(new DurationStats(2, 4410.0, 4410.0, 6900.0), p.timeToRecovery());
         assertEquals(2.0, p.deploymentsPerDay(), 1e-12);

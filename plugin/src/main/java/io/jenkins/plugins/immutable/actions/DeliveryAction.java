@@ -271,6 +271,12 @@ public final class DeliveryAction implements RootAction, StaplerProxy {
                     + f.canaries() + ")";
         }
 
+        /** M4: drift incidents begun in the window, with their time to clean; a dash when no drift check is recorded. */
+        public String getDriftIncidents() {
+            return f.driftIncidents() == null ? "\u2014" : f.driftIncidents() + (f.timeToClean().count() == 0 ? ""
+                    : " (" + duration(f.timeToClean()) + " to clean)");
+        }
+
         public String getTimeToRecovery() {
             return duration(f.timeToRecovery());
         }
