@@ -27,6 +27,8 @@ import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.ledger.LedgerVerification;
+import io.jenkins.plugins.immutable.promote.DriftCheck;
+import io.jenkins.plugins.immutable.promote.DriftChecks;
 import io.jenkins.plugins.immutable.promote.PromotionRequest;
 import io.jenkins.plugins.immutable.promote.PromotionResult;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
@@ -146,6 +148,7 @@ final class Demo {
                             promoteVariant(wiring, v);
                         }
                     }
+                    checkDrift(wiring);
                 } catch (EngineException e) {
                     out.line("");
                     out.line("The demo stopped: " + e.getMessage());
@@ -272,6 +275,27 @@ final class Demo {
         }
     }
 
+    /**
+     * A drift check of every environment, each finding recorded in its ledger: what `immutable metrics` counts drift
+     * incidents (M4) from.
+     */
+    private void checkDrift(Wiring wiring) {
+        heading("Check drift: does what runs in each environment match its ledger? (each finding is recorded there)");
+        long t = System.nanoTime();
+        DriftChecks checks = wiring.driftChecks().recordingAs(session.actor(), session.run());
+        List<String> drifted = new ArrayList<>();
+        for (String env : ENVIRONMENTS) {
+            DriftCheck check = checks.check(wiring.ledgerLocation(env), wiring.target(env), wiring.router(env),
+                    wiring.environment(env).replicas());
+            out.line(check.summary());
+            if (!check.clean()) {
+                drifted.add(env);
+            }
+        }
+        step("drift check, recorded", "-", drifted.isEmpty() ? "every environment runs what its ledger says"
+                : "drifted: " + String.join(", ", drifted), t, drifted.isEmpty());
+    }
+
     /** Steady requests to prod's frontend, so that the canaries have metrics to be judged on. */
     private LoadGenerator startLoad() {
         String frontend = stack.frontends().get("prod");
@@ -318,8 +342,10 @@ final class Demo {
                 entries.add(HistoryCommand.entry(entry));
                 table.row(entry.sequence(), entry.time(), entry.action(),
                         entry.digest() == null ? "-" : versionOf(entry.digest()),
-                        entry.digest() == null ? "-" : entry.digest().shortForm(), entry.outcome(), entry.event().strategy(),
-                        entry.reason() == null ? "" : abbreviate(entry.reason(), 70));
+                        entry.digest() == null ? "-" : entry.digest().shortForm(), HistoryCommand.outcome(entry),
+                        entry.event().strategy(), entry.observation() != null
+                        ? abbreviate(entry.observation().summary(), 70)
+                        : entry.reason() == null ? "" : abbreviate(entry.reason(), 70));
             }
             human.append("Ledger of ").append(env).append(" (").append(where.ledgerReference()).append("): ")
                     .append(verification.intact() ? "intact, every entry chained and verified" : "BROKEN")
@@ -390,7 +416,8 @@ final class Demo {
         String config = shellWord(configFile.toString());
         return List.of("bin/immutable --config " + config + " status",
                 "bin/immutable --config " + config + " history prod",
-                "bin/immutable --config " + config + " drift");
+                "bin/immutable --config " + config + " drift",
+                "bin/immutable --config " + config + " metrics");
     }
 
     /** A word a POSIX shell reads back as {@code text}: as it is when it is plain, else in single quotes. */
@@ -414,7 +441,11 @@ final class Demo {
     }
 
     private void step(String what, Version v, String result, long startNanos, boolean asExpected) {
-        Step s = new Step(what, v.name(), result, Duration.ofNanos(System.nanoTime() - startNanos), asExpected);
+        step(what, v.name(), result, startNanos, asExpected);
+    }
+
+    private void step(String what, String version, String result, long startNanos, boolean asExpected) {
+        Step s = new Step(what, version, result, Duration.ofNanos(System.nanoTime() - startNanos), asExpected);
         steps.add(s);
         out.line("-> " + s.what() + " " + s.version() + ": " + s.result() + " (" + seconds(s.took()) + ")");
     }

@@ -91,7 +91,7 @@ public class DemoIT {
         assertEquals(good, prod.live().orElseThrow());
         assertEquals(good, RegistryClient.builder().build()
                 .resolve(location("prod").environmentReference()).digest());
-        List<LedgerEntry> ofBad = prod.entries().stream().filter(e -> e.digest().equals(bad)).toList();
+        List<LedgerEntry> ofBad = prod.entries().stream().filter(e -> bad.equals(e.digest())).toList();
         assertEquals(1, ofBad.size());
         assertEquals(Outcome.FAILED, ofBad.get(0).outcome());
         assertEquals(good, ofBad.get(0).previousDigest());
@@ -121,15 +121,21 @@ public class DemoIT {
         RegistryClient client = RegistryClient.builder().build();
         TrustPolicy policy = TrustPolicy.of(KeyFiles.readPublicKeys(workdir.resolve("cosign.pub"))).withAnyIdentity();
         int entries = 0;
+        int observations = 0;
         for (String env : Demo.ENVIRONMENTS) {
             LedgerLocation where = location(env);
             assertTrue(ledger().verify(where).describe(), ledger().verify(where).intact());
             for (LedgerEntry e : ledger().read(where).entries()) {
+                if (e.action().isObservation()) {
+                    observations++;
+                    continue; // the demo's drift check: it names no digest of its own
+                }
                 new SignatureVerifier(client).verify(where.repository().digest(e.digest()), policy).requireVerified();
                 entries++;
             }
         }
         assertEquals("three versions through three environments, the first also to prod-acme", 10, entries);
+        assertEquals("one drift check recorded per environment", Demo.ENVIRONMENTS.size(), observations);
     }
 
     @Test
@@ -150,6 +156,13 @@ public class DemoIT {
 
         Run drift = jar(2, "--config", config, "drift", "prod");
         assertEquals(drift.out() + drift.errText(), 0, drift.exitCode());
+        assertTrue(drift.out(), drift.out().contains("unchanged since entry #4 of prod"));
+
+        // the demo's drift checks were recorded: M4 is measured, and no environment drifted
+        Run metrics = jar(2, "--config", config, "metrics");
+        assertEquals(metrics.errText(), 0, metrics.exitCode());
+        assertTrue(metrics.out(), metrics.out().lines().anyMatch(l -> l.matches(
+                "M4 drift incidents\\s+0\\s+0\\s+0\\s+0\\s+0")));
     }
 
     /** The demo ends with commands to paste: each, run by a shell from the checkout as printed, works. */
@@ -157,7 +170,7 @@ public class DemoIT {
     public void theCommandsTheDemoEndsWithRunAsPrinted() throws Exception {
         List<String> commands = new ArrayList<>();
         demo.get("lookAround").forEach(c -> commands.add(c.asText()));
-        assertEquals(3, commands.size());
+        assertEquals(4, commands.size());
         for (String command : commands) {
             Path out = Files.createTempFile(TMP.getRoot().toPath(), "look", ".txt");
             Process p = new ProcessBuilder("bash", "-c", command).directory(Path.of("..").toFile())
@@ -226,7 +239,8 @@ public class DemoIT {
         assertTrue(steps.toString(), steps.contains("bake, daemonless (LayerBaker) 1.0"));
         assertTrue(steps.toString(), steps.contains("bake, Docker engine 1.1"));
         assertTrue(steps.toString(), steps.contains("promote to " + Demo.VARIANT + " (rolling) 1.0"));
-        assertEquals(steps.toString(), 19, steps.size());
+        assertTrue(steps.toString(), steps.contains("drift check, recorded -"));
+        assertEquals(steps.toString(), 20, steps.size());
         assertTrue(demo.get("asExpected").asBoolean());
         assertFalse(demo.get("problems").elements().hasNext());
     }

@@ -31,9 +31,9 @@ public class DemoLookAroundTest {
         for (Path config : List.of(Path.of("/tmp/immutable-demo-123/immutable.yaml"),
                 Path.of("/tmp/my demo's dir/immutable.yaml"))) {
             List<String> lines = Demo.lookAround(config);
-            assertEquals(3, lines.size());
-            List<String> subcommands = List.of("status", "history", "drift");
-            for (int i = 0; i < 3; i++) {
+            assertEquals(4, lines.size());
+            List<String> subcommands = List.of("status", "history", "drift", "metrics");
+            for (int i = 0; i < 4; i++) {
                 List<String> words = wordsOf(lines.get(i));
                 assertEquals(List.of("--config", config.toString()), words.subList(0, 2));
                 CommandLine.ParseResult parsed = Main.commandLine().parseArgs(words.toArray(String[]::new));
