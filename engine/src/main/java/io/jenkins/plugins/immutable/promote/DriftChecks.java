@@ -1,6 +1,5 @@
 package io.jenkins.plugins.immutable.promote;
 
-import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.deploy.DeploymentTarget;
@@ -8,13 +7,11 @@ import io.jenkins.plugins.immutable.deploy.Drift;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
 import io.jenkins.plugins.immutable.deploy.TrafficRouter;
 import io.jenkins.plugins.immutable.ledger.DriftRecord;
-import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
-import io.jenkins.plugins.immutable.ledger.Observed;
-import java.time.Duration;
+import io.jenkins.plugins.immutable.ledger.LedgerObserver;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,35 +30,23 @@ public final class DriftChecks {
 
     private final Ledger ledger;
     private final ProgressListener listener;
-    private final String actor;
-    private final String run;
-    private final Duration reconfirmAfter;
+    /** Records each finding in the environment's ledger; null: findings are not recorded. */
+    private final LedgerObserver observer;
 
     /** Drift checks that record nothing until {@link #recordingAs} says who runs them. */
     public DriftChecks(Ledger ledger, ProgressListener listener) {
-        this(ledger, listener, null, null, Observed.RECONFIRM_AFTER);
+        this(ledger, listener, null);
     }
 
-    private DriftChecks(Ledger ledger, ProgressListener listener, String actor, String run, Duration reconfirmAfter) {
+    private DriftChecks(Ledger ledger, ProgressListener listener, LedgerObserver observer) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.listener = listener == null ? ProgressListener.NONE : listener;
-        this.actor = actor;
-        this.run = run;
-        this.reconfirmAfter = Objects.requireNonNull(reconfirmAfter, "reconfirmAfter");
+        this.observer = observer;
     }
 
     /** Checks that record their findings as made by {@code actor} (a user, a job) from {@code run} (may be null). */
     public DriftChecks recordingAs(String actor, String run) {
-        if (actor == null || actor.isBlank()) {
-            throw EngineException.badInput("a drift check recorded in the ledger needs an actor: the user or job that"
-                    + " runs it");
-        }
-        return new DriftChecks(ledger, listener, actor, run, reconfirmAfter);
-    }
-
-    /** Records an unchanged finding again once the last one recorded is {@code after} old ({@link Duration#ZERO}: always). */
-    public DriftChecks reconfirmingAfter(Duration after) {
-        return new DriftChecks(ledger, listener, actor, run, after);
+        return new DriftChecks(ledger, listener, new LedgerObserver(ledger, actor, run, listener));
     }
 
     /**
@@ -80,20 +65,11 @@ public final class DriftChecks {
                 : new LedgerJournal(ledger, where, listener).load(env).orElse(null);
         DriftReport report = Drift.check(target, router, env, history.live().get(), replicas, state);
         LOG.log(report.isClean() ? Level.FINE : Level.WARNING, "{0}", report.summary());
-        if (actor == null) {
+        if (observer == null) {
             return new DriftCheck(env, report, null);
         }
-        DriftRecord finding = new DriftRecord(report.expected(), report.differences().stream()
-                .map(d -> new DriftRecord.Difference(d.kind().name(), d.subject(), d.detail())).toList());
-        Observed recorded;
-        try {
-            recorded = ledger.observe(where, Event.observed(finding, actor).withRun(run), reconfirmAfter, listener);
-        } catch (EngineException e) {
-            LOG.log(Level.WARNING, "drift check of {0} not recorded in its ledger: {1}",
-                    new Object[] {env, e.getMessage()});
-            recorded = Observed.failed(env, e.getMessage());
-            listener.line(recorded.message());
-        }
-        return new DriftCheck(env, report, recorded);
+        return new DriftCheck(env, report, observer.record(where, new DriftRecord(report.expected(), report
+                .differences().stream().map(d -> new DriftRecord.Difference(d.kind().name(), d.subject(), d.detail()))
+                .toList())));
     }
 }

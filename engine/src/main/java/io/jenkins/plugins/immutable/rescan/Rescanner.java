@@ -11,13 +11,12 @@ import io.jenkins.plugins.immutable.deploy.DeploymentState;
 import io.jenkins.plugins.immutable.image.Digest;
 import io.jenkins.plugins.immutable.image.ImageReference;
 import io.jenkins.plugins.immutable.image.Repository;
-import io.jenkins.plugins.immutable.ledger.Event;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
-import io.jenkins.plugins.immutable.ledger.Observed;
+import io.jenkins.plugins.immutable.ledger.LedgerObserver;
 import io.jenkins.plugins.immutable.ledger.RescanRecord;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.retention.KnownGood;
@@ -31,7 +30,6 @@ import io.jenkins.plugins.immutable.scan.layer.LayerCache;
 import io.jenkins.plugins.immutable.scan.osv.OsvDatabase;
 import io.jenkins.plugins.immutable.sign.SigningKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,24 +66,20 @@ public final class Rescanner {
     private final Ledger ledger;
     private final Clock clock;
     private final ProgressListener listener;
-    /** Who runs the re-scan, as its ledger entries name them; null: results are not recorded in the ledgers. */
-    private final String actor;
-    private final String run;
-    private final Duration reconfirmAfter;
+    /** Records each environment's result in its ledger; null: results are not recorded. */
+    private final LedgerObserver observer;
 
     public Rescanner(RegistryClient registry, Ledger ledger, Clock clock, ProgressListener listener) {
-        this(registry, ledger, clock, listener, null, null, Observed.RECONFIRM_AFTER);
+        this(registry, ledger, clock, listener, null);
     }
 
-    private Rescanner(RegistryClient registry, Ledger ledger, Clock clock, ProgressListener listener, String actor,
-            String run, Duration reconfirmAfter) {
+    private Rescanner(RegistryClient registry, Ledger ledger, Clock clock, ProgressListener listener,
+            LedgerObserver observer) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = listener == null ? ProgressListener.NONE : listener;
-        this.actor = actor;
-        this.run = run;
-        this.reconfirmAfter = Objects.requireNonNull(reconfirmAfter, "reconfirmAfter");
+        this.observer = observer;
     }
 
     /**
@@ -94,16 +88,7 @@ public final class Rescanner {
      * differs from the last one recorded there or that one is older than a week ({@link Ledger#observe}).
      */
     public Rescanner recordingAs(String actor, String run) {
-        if (actor == null || actor.isBlank()) {
-            throw EngineException.badInput("a re-scan recorded in the ledgers needs an actor: the user or job that"
-                    + " runs it");
-        }
-        return new Rescanner(registry, ledger, clock, listener, actor, run, reconfirmAfter);
-    }
-
-    /** Records an unchanged result again once the last one recorded is {@code after} old ({@link Duration#ZERO}: always). */
-    public Rescanner reconfirmingAfter(Duration after) {
-        return new Rescanner(registry, ledger, clock, listener, actor, run, after);
+        return new Rescanner(registry, ledger, clock, listener, new LedgerObserver(ledger, actor, run, listener));
     }
 
     /**
@@ -169,9 +154,9 @@ public final class Rescanner {
         List<EnvironmentRisk> risks = new ArrayList<>();
         for (Map.Entry<LedgerLocation, LedgerHistory> e : histories.entrySet()) {
             EnvironmentRisk risk = risk(e.getKey(), e.getValue(), candidates.get(e.getKey()), scans);
-            if (actor != null) {
-                risk = risk.withRecorded(record(e.getKey(), risk, candidates.get(e.getKey()), scans,
-                        scanner.database().info()));
+            if (observer != null) {
+                risk = risk.withRecorded(observer.record(e.getKey(), observation(e.getKey(), risk,
+                        candidates.get(e.getKey()), scans, scanner.database().info())));
             }
             risks.add(risk);
         }
@@ -182,24 +167,11 @@ public final class Rescanner {
         return report;
     }
 
-    /**
-     * Records the environment's result in its ledger (see {@link Ledger#observe}); a ledger that cannot be written is
-     * said, not fatal: the re-scan's report stands, and its attestations (with a key) are the dated record.
-     */
-    private Observed record(LedgerLocation where, EnvironmentRisk risk, List<Digest> candidates,
+    /** The environment's result as its ledger records it (a ledger that cannot be written does not stop the run). */
+    private static RescanRecord observation(LedgerLocation where, EnvironmentRisk risk, List<Digest> candidates,
             Map<Digest, DigestScan> scans, OsvDatabase.Info db) {
-        RescanRecord observation = new RescanRecord(status(risk.status()), risk.live(),
-                scannedFor(where.environment(), candidates, scans), db == null ? null
-                : new RescanRecord.Database(db.fingerprint(), db.records(), db.newestModified()));
-        try {
-            return ledger.observe(where, Event.observed(observation, actor).withRun(run), reconfirmAfter, listener);
-        } catch (EngineException e) {
-            LOG.log(Level.WARNING, "re-scan of {0} not recorded in its ledger: {1}",
-                    new Object[] {where.environment(), e.getMessage()});
-            Observed failed = Observed.failed(where.environment(), e.getMessage());
-            listener.line(failed.message());
-            return failed;
-        }
+        return new RescanRecord(status(risk.status()), risk.live(), scannedFor(where.environment(), candidates, scans),
+                db == null ? null : new RescanRecord.Database(db.fingerprint(), db.records(), db.newestModified()));
     }
 
     private static RescanRecord.Status status(EnvironmentRisk.Status s) {

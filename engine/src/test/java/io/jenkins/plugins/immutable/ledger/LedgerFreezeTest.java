@@ -42,7 +42,8 @@ public class LedgerFreezeTest {
         return h;
     }
 
-    private static byte[] edited(byte[] ledger, Consumer<ArrayNode> edit) throws Exception {
+    /** The ledger's bytes with its entries edited by hand. */
+    static byte[] edited(byte[] ledger, Consumer<ArrayNode> edit) throws Exception {
         ObjectNode root = (ObjectNode) JSON.readTree(ledger);
         edit.accept((ArrayNode) root.get("entries"));
         return JSON.writeValueAsBytes(root);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.immutable.ledger;
 
 import static io.jenkins.plugins.immutable.ledger.LedgerChainTest.assertMentions;
+import static io.jenkins.plugins.immutable.ledger.LedgerFreezeTest.edited;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -17,7 +18,6 @@ import io.jenkins.plugins.immutable.image.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.Test;
 
 /**
@@ -54,12 +54,6 @@ public class LedgerObservationTest {
         h = LedgerFormat.append(h, Event.observed(drift(D2, "prod-blue-1"), "carol"), T.plusSeconds(180));
         h = LedgerFormat.append(h, Event.promotion(D1, Outcome.FAILED, "bob"), T.plusSeconds(240));
         return h;
-    }
-
-    private static byte[] edited(byte[] ledger, Consumer<ArrayNode> edit) throws Exception {
-        ObjectNode root = (ObjectNode) JSON.readTree(ledger);
-        edit.accept((ArrayNode) root.get("entries"));
-        return JSON.writeValueAsBytes(root);
     }
 
     @Test

@@ -283,4 +283,37 @@ public class LedgerSigningTest {
         assertTrue(verifying().verify(prod).intact());
         assertMentions(writer.verify(prod).problems(), "the ledger had 2 entries");
     }
+
+    @Test
+    public void aSignedLedgerGoesFromSchema3To4WithItsFirstObservationAndEveryVersionStillVerifies() throws Exception {
+        Ledger writer = signing();
+        Digest d1 = image(1);
+        deploy(writer, prod, d1, "alice");
+        Digest signed3 = head();
+        writer.observe(prod, Event.observed(LedgerObservationTest.drift(d1), "carol"), Observed.RECONFIRM_AFTER, null);
+        Digest signed4 = head();
+        Digest d2 = image(2);
+        deploy(writer, prod, d2, "bob");
+
+        assertEquals(3, JSON.readTree(layer(repo, signed3)).get("schemaVersion").asInt());
+        assertEquals(4, JSON.readTree(layer(repo, signed4)).get("schemaVersion").asInt());
+        assertEquals(4, JSON.readTree(layer(repo, head())).get("schemaVersion").asInt());
+        LedgerVerification v = verifying().verify(prod);
+        assertTrue(v.describe(), v.intact());
+        assertEquals("ledger-prod", v.signedWith());
+        assertEquals(3, verifying().read(prod).entries().size());
+        assertTrue("read without the key too", unsigned().verify(prod).intact());
+
+        // A reader without the private key checks drift: an unchanged finding needs no write, a changed one is
+        // refused before anything is written, saying why.
+        writer.observe(prod, Event.observed(LedgerObservationTest.drift(d2), "carol"), Observed.RECONFIRM_AFTER, null);
+        Digest before = head();
+        assertEquals(Observed.Result.UNCHANGED, verifying().observe(prod, Event.observed(
+                LedgerObservationTest.drift(d2), "dave"), Observed.RECONFIRM_AFTER, null).result());
+        EngineException e = assertThrows(EngineException.class, () -> verifying().observe(prod, Event.observed(
+                LedgerObservationTest.drift(d2, "prod-blue-1"), "dave"), Observed.RECONFIRM_AFTER, null));
+        assertEquals(EngineException.Kind.BAD_INPUT, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().contains("no private key for it"));
+        assertEquals(before, head());
+    }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.immutable.ledger;
 
 import static io.jenkins.plugins.immutable.ledger.LedgerChainTest.assertMentions;
+import static io.jenkins.plugins.immutable.ledger.LedgerObservationTest.drift;
+import static io.jenkins.plugins.immutable.ledger.LedgerObservationTest.rescan;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
@@ -27,12 +29,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.Test;
 
@@ -40,6 +44,7 @@ import org.junit.Test;
 public class LedgerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WEEK = Observed.RECONFIRM_AFTER;
 
     private final RegistryClient client = RegistryClient.builder().build();
     private final Repository repo = new Repository(Stack.registry(), Stack.uniqueRepository("ledger"));
@@ -63,10 +68,15 @@ public class LedgerTest {
         return e;
     }
 
+    /** The ledger layer of {@code version}, as stored. */
+    private byte[] layer(Digest version) {
+        ImageManifest m = (ImageManifest) client.getManifest(repo.digest(version));
+        return client.readBlob(repo, m.layers().get(0));
+    }
+
     /** The ledger layer under the ledger tag, as stored. */
     private byte[] storedLayer() {
-        ImageManifest m = (ImageManifest) client.getManifest(repo.tag(prod.ledgerTag()));
-        return client.readBlob(repo, m.layers().get(0));
+        return layer(head());
     }
 
     /** Pushes {@code layer} under the ledger tag with plain registry calls, as someone editing it by hand would. */
@@ -350,39 +360,139 @@ public class LedgerTest {
         assertEquals(1, a.read(prod).entries().size());
     }
 
-    @Test
-    public void aWriteOverwrittenByAnotherWriterIsDetectedAndRetriedFromTheNewHead() throws Exception {
-        Digest d1 = image(1);
-        Digest dA = image(2);
-        Digest dB = image(3);
-        deploy(ledger(), prod, d1, "setup");
-        Digest base = client.headManifest(repo.tag(prod.ledgerTag())).orElseThrow().digest();
-        LedgerHistory baseHistory = ledger().read(prod);
-
-        // A waits long after tagging before it checks; meanwhile "another process" tags a version built on the same
-        // base, which A's check must catch.
-        Ledger a = new Ledger(client, Clock.systemUTC(), Duration.ofSeconds(2), 5);
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Runs {@code write} with a ledger that waits long after tagging its version before it checks it, and meanwhile
+     * tags over it {@code other} appended to {@code base}, as another process that checked the head before the first
+     * tagged would: the first writer's check must catch it. Returns what {@code write} returned.
+     */
+    private <T> T overwrittenWhileSettling(Function<Ledger, T> write, LedgerHistory base, Event other,
+            List<String> log) throws Exception {
+        Ledger slow = new Ledger(client, Clock.systemUTC(), Duration.ofSeconds(2), 5);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<LedgerEntry> writeA = pool.submit(() -> a.record(prod,
-                    Event.promotion(dA, Outcome.FAILED, "process-a"), log::add));
+            Future<T> written = pool.submit(() -> write.apply(slow));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (base.equals(client.headManifest(repo.tag(prod.ledgerTag())).orElseThrow().digest())) {
-                assertTrue("A never tagged its version", System.nanoTime() < deadline);
+            while (base.version().equals(head())) {
+                assertTrue("the first writer never tagged its version", System.nanoTime() < deadline);
                 Thread.sleep(20);
             }
-            pushByHand(LedgerFormat.write(LedgerFormat.append(baseHistory,
-                    Event.promotion(dB, Outcome.FAILED, "process-b"), Clock.systemUTC().instant())));
-            LedgerEntry entryA = writeA.get(60, TimeUnit.SECONDS);
-            assertEquals(3, entryA.sequence());
+            pushByHand(LedgerFormat.write(LedgerFormat.append(base, other, Clock.systemUTC().instant())));
+            T result = written.get(60, TimeUnit.SECONDS);
+            assertMentions(log, "was overwritten by another writer");
+            return result;
         } finally {
             pool.shutdownNow();
         }
-        assertMentions(log, "was overwritten by another writer");
+    }
+
+    private static List<String> actions(LedgerHistory h) {
+        return h.entries().stream().map(e -> e.action() + " by " + e.actor()).toList();
+    }
+
+    @Test
+    public void aWriteOverwrittenByAnotherWriterIsDetectedAndRetriedFromTheNewHead() throws Exception {
+        Digest dA = image(2);
+        Digest dB = image(3);
+        deploy(ledger(), prod, image(1), "setup");
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        LedgerEntry entryA = overwrittenWhileSettling(a -> a.record(prod,
+                Event.promotion(dA, Outcome.FAILED, "process-a"), log::add), ledger().read(prod),
+                Event.promotion(dB, Outcome.FAILED, "process-b"), log);
+        assertEquals(3, entryA.sequence());
         LedgerHistory h = ledger().read(prod);
         assertEquals(List.of("setup", "process-b", "process-a"),
                 h.entries().stream().map(LedgerEntry::actor).collect(Collectors.toList()));
+    }
+
+    @Test
+    public void aPromotionThatLosesARaceToAnObservationIsRetriedOnTopOfIt() throws Exception {
+        Digest d1 = image(1);
+        Digest d2 = image(2);
+        deploy(ledger(), prod, d1, "setup");
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        LedgerEntry promotion = overwrittenWhileSettling(a -> a.record(prod,
+                Event.promotion(d2, Outcome.DEPLOYED, "promoter"), log::add), ledger().read(prod),
+                Event.observed(drift(d1, "prod-blue-1"), "observer"), log);
+        assertEquals(3, promotion.sequence());
+        LedgerHistory h = ledger().read(prod);
+        assertEquals(List.of("promote by setup", "drift by observer", "promote by promoter"), actions(h));
+        assertEquals("the promotion is not lost: it is live", d2, h.live().orElseThrow());
+    }
+
+    @Test
+    public void anObservationThatLosesARaceToAPromotionIsDecidedAgainOnTheNewHead() throws Exception {
+        Digest d1 = image(1);
+        Digest d2 = image(2);
+        deploy(ledger(), prod, d1, "setup");
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        Observed observed = overwrittenWhileSettling(a -> a.observe(prod,
+                Event.observed(drift(d1, "prod-blue-1"), "observer"), WEEK, log::add), ledger().read(prod),
+                Event.promotion(d2, Outcome.DEPLOYED, "promoter"), log);
+        assertEquals("the drift was seen against d1, which the promotion replaced", Observed.Result.STALE,
+                observed.result());
+        LedgerHistory h = ledger().read(prod);
+        assertEquals(List.of("promote by setup", "promote by promoter"), actions(h));
+        assertEquals(d2, h.live().orElseThrow());
+    }
+
+    @Test
+    public void onlyAChangedObservationIsRecordedUnlessTheLastIsOldAndOnlyWhileWhatItSawIsLive() throws Exception {
+        Digest d1 = image(1);
+        Digest d2 = image(2);
+        Ledger writer = ledger();
+        deploy(writer, prod, d1, "alice");
+        Digest plain = head();
+
+        Observed first = writer.observe(prod, Event.observed(drift(d1, "prod-blue-1"), "carol"), WEEK, null);
+        assertEquals(Observed.Result.RECORDED, first.result());
+        assertEquals(2, first.entry().sequence());
+        Digest afterFirst = head();
+        assertEquals(1, JSON.readTree(layer(plain)).get("schemaVersion").asInt());
+        assertEquals("the first observation makes the ledger schema 4", 4,
+                JSON.readTree(storedLayer()).get("schemaVersion").asInt());
+
+        Observed same = writer.observe(prod, Event.observed(drift(d1, "prod-blue-1"), "dave"), WEEK, null);
+        assertEquals(Observed.Result.UNCHANGED, same.result());
+        assertEquals(first.entry(), same.entry());
+        assertEquals("nothing written", afterFirst, head());
+        assertTrue(same.message(), same.message().startsWith("unchanged since entry #2 of prod ("));
+
+        assertEquals("a rescan is compared with the last rescan, not with the last drift check",
+                Observed.Result.RECORDED, writer.observe(prod, Event.observed(rescan(d1, 0), "job"), WEEK, null)
+                        .result());
+        assertEquals("the same drift again, once the last is older than asked", Observed.Result.RECORDED,
+                writer.observe(prod, Event.observed(drift(d1, "prod-blue-1"), "dave"), Duration.ZERO, null).result());
+        assertEquals(Observed.Result.RECORDED, writer.observe(prod, Event.observed(drift(d1), "carol"), WEEK, null)
+                .result());
+
+        deploy(writer, prod, d2, "alice");
+        Observed stale = writer.observe(prod, Event.observed(drift(d1), "carol"), WEEK, null);
+        assertEquals(Observed.Result.STALE, stale.result());
+        assertNull(stale.entry());
+        assertEquals("not recorded in the ledger of prod: the drift was made against " + d1.shortForm() + ", but "
+                + d2.shortForm() + " is live now; check again", stale.message());
+        assertEquals("a check against the new live digest is a new finding", Observed.Result.RECORDED,
+                writer.observe(prod, Event.observed(drift(d2), "carol"), WEEK, null).result());
+
+        LedgerHistory h = ledger().read(prod);
+        assertEquals(List.of("promote by alice", "drift by carol", "rescan by job", "drift by dave", "drift by carol",
+                "promote by alice", "drift by carol"), actions(h));
+        assertEquals(d2, h.live().orElseThrow());
+    }
+
+    @Test
+    public void aPromotionStoppedBeforeMovingTheTagIsNoBreakWithObservationsAfterIt() {
+        Digest d1 = image(1);
+        Digest d2 = image(2);
+        Ledger writer = ledger();
+        deploy(writer, prod, d1, "alice");
+        writer.record(prod, Event.promotion(d2, Outcome.DEPLOYED, "bob"), ProgressListener.NONE);
+        writer.observe(prod, Event.observed(rescan(d2, 0), "job"), WEEK, null);
+        LedgerVerification v = ledger().verify(prod);
+        assertTrue(v.describe(), v.intact());
+        // a freeze after it still is: it is a decision, made while the promotion had not finished
+        writer.record(prod, Event.freeze("carol", "incident"), ProgressListener.NONE);
+        assertMentions(ledger().verify(prod).problems(), "was moved or deleted by hand");
     }
 
     @Test
@@ -460,16 +570,17 @@ public class LedgerTest {
         assertEquals(threads, h.entries().stream().map(LedgerEntry::actor).collect(Collectors.toSet()).size());
     }
 
-    @Test
-    public void concurrentWritersInSeveralProcessesLoseNoEntry() throws Exception {
-        int processes = 3;
-        int each = 4;
+    /**
+     * Runs one {@link LedgerWriterProcess} per actor at once, each writing {@code each} entries to prod's ledger (its
+     * mode: failed promotions, or {@code drift:<digest>}), and returns how many conflicts they detected and retried.
+     */
+    private int writeInProcesses(Map<String, String> modeByActor, int each) throws Exception {
         List<Process> running = new ArrayList<>();
         try {
-            for (int p = 0; p < processes; p++) {
+            for (Map.Entry<String, String> who : modeByActor.entrySet()) {
                 running.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), LedgerWriterProcess.class.getName(),
-                        repo.toString(), "prod", "process-" + p, Integer.toString(each))
+                        repo.toString(), "prod", who.getKey(), Integer.toString(each), who.getValue())
                         .redirectErrorStream(true).start());
             }
             int conflicts = 0;
@@ -479,13 +590,38 @@ public class LedgerTest {
                 assertEquals(out, 0, p.exitValue());
                 conflicts += out.split("conflicting write", -1).length - 1;
             }
-            System.out.println("conflicts detected and retried across processes: " + conflicts);
+            return conflicts;
         } finally {
             running.forEach(Process::destroyForcibly);
         }
+    }
+
+    @Test
+    public void concurrentWritersInSeveralProcessesLoseNoEntry() throws Exception {
+        int each = 4;
+        int conflicts = writeInProcesses(Map.of("process-0", "promote", "process-1", "promote", "process-2",
+                "promote"), each);
+        System.out.println("conflicts detected and retried across processes: " + conflicts);
         LedgerHistory h = ledger().read(prod);
-        assertEquals(processes * each, h.entries().size());
+        assertEquals(3 * each, h.entries().size());
         Set<String> actors = h.entries().stream().map(LedgerEntry::actor).collect(Collectors.toSet());
         assertEquals(Set.of("process-0", "process-1", "process-2"), actors);
+    }
+
+    @Test
+    public void promotionsAndDriftChecksInSeveralProcessesLoseNothing() throws Exception {
+        Digest d1 = image(1);
+        deploy(ledger(), prod, d1, "setup");
+        int each = 4;
+        int conflicts = writeInProcesses(Map.of("process-0", "promote", "process-1", "promote", "observer",
+                "drift:" + d1), each);
+        System.out.println("conflicts detected and retried across processes, promotions beside drift checks: "
+                + conflicts);
+        LedgerHistory h = ledger().read(prod);
+        assertEquals(2 * each, h.entries().stream().filter(e -> e.action() == Action.PROMOTE
+                && e.actor().startsWith("process-")).count());
+        // each drift check alternates clean and drifted, so each is a change and is recorded
+        assertEquals(each, h.entries().stream().filter(e -> e.action() == Action.DRIFT).count());
+        assertEquals(d1, h.live().orElseThrow());
     }
 }

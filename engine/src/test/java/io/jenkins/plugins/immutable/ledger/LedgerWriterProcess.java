@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A separate process that records entries in a ledger, for the writers in several processes of {@link LedgerTest} and
- * {@link LedgerObserveTest}: failed promotions, or with {@code drift:<live digest>} drift checks that alternate
- * between drifted and clean (each a change, so each recorded).
+ * A separate process that records entries in a ledger, for the writers in several processes of {@link LedgerTest}:
+ * failed promotions, or with {@code drift:<live digest>} drift checks that alternate between drifted and clean (each a
+ * change, so each recorded).
  */
 public final class LedgerWriterProcess {
 

@@ -40,7 +40,8 @@ public class DeliveryMeterTest {
     static Digest d;
     static ScanReport scanOfA;
 
-    private static Instant at(String hoursMinutes) {
+    /** {@code 4:30}: that time of {@link #T0}'s day. */
+    static Instant at(String hoursMinutes) {
         String[] hm = hoursMinutes.split(":");
         return T0.plus(Duration.ofHours(Long.parseLong(hm[0]))).plus(Duration.ofMinutes(Long.parseLong(hm[1])));
     }

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.immutable.metrics;
 
+import static io.jenkins.plugins.immutable.metrics.DeliveryMeterTest.DAY;
+import static io.jenkins.plugins.immutable.metrics.DeliveryMeterTest.T0;
+import static io.jenkins.plugins.immutable.metrics.DeliveryMeterTest.at;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -26,18 +29,10 @@ import org.junit.Test;
  */
 public class DriftIncidentsTest {
 
-    static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
-    static final Window DAY = new Window(T0, T0.plus(Duration.ofDays(1)));
-
     static MeteredLedgers site;
     static LedgerLocation dev;
     static LedgerLocation edge;
     static Digest a;
-
-    private static Instant at(String hoursMinutes) {
-        String[] hm = hoursMinutes.split(":");
-        return T0.plus(Duration.ofHours(Long.parseLong(hm[0]))).plus(Duration.ofMinutes(Long.parseLong(hm[1])));
-    }
 
     /** A drift check of {@code a} that found a difference of {@code kind} on each subject (none: clean). */
     private static Event check(String kind, String... subjects) {
