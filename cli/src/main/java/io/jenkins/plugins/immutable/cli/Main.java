@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import io.jenkins.plugins.immutable.EngineException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,12 +20,6 @@ import picocli.CommandLine.ScopeType;
                 + " from ~/.docker/config.json; a key file's password from COSIGN_PASSWORD or a prompt. Registries and"
                 + " Prometheus are reached through the HTTP proxy of HTTPS_PROXY, HTTP_PROXY and NO_PROXY, as curl"
                 + " reads them."},
-        subcommands = {BakeCommand.class, SignCommand.class, VerifyCommand.class, ScanCommand.class, PromoteCommand.class,
-            RollbackCommand.class, ResumeCommand.class, AbandonCommand.class, FreezeCommand.class,
-            UnfreezeCommand.class, StatusCommand.class, HistoryCommand.class, SignLedgerCommand.class, DriftCommand.class, PruneCommand.class,
-            MetricsCommand.class, RescanCommand.class, KeygenCommand.class,
-            DemoCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:" + ExitCodes.DONE,
@@ -36,6 +31,16 @@ import picocli.CommandLine.ScopeType;
             "6:" + ExitCodes.INTEGRITY,
             "130:" + ExitCodes.INTERRUPTED})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order {@code immutable --help} lists them. Added by {@link #commandLine} rather than
+     * named in {@code @Command(subcommands)}, which would have picocli build every one's model on every run.
+     */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(BakeCommand.class, SignCommand.class,
+            VerifyCommand.class, ScanCommand.class, PromoteCommand.class, RollbackCommand.class, ResumeCommand.class,
+            AbandonCommand.class, FreezeCommand.class, UnfreezeCommand.class, StatusCommand.class, HistoryCommand.class,
+            SignLedgerCommand.class, DriftCommand.class, PruneCommand.class, MetricsCommand.class, RescanCommand.class,
+            KeygenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
     /** Exit code for an error the engine did not classify: a bug. */
     static final int INTERNAL_ERROR = 1;
@@ -76,7 +81,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Logging.quietUnlessConfigured();
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(System.getenv(), Path.of("").toAbsolutePath(), args).execute(args));
     }
 
     /** The configured command line, shared by {@link #main} and the tests. */
@@ -89,8 +94,25 @@ public final class Main implements Runnable {
      * resolves relative paths against {@code workingDirectory}: what tests run in-process.
      */
     public static CommandLine commandLine(Map<String, String> env, Path workingDirectory) {
+        return commandLine(env, workingDirectory, null);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name when they name one (other than {@code
+     * help}), since building a command's model from its annotations is most of what the command line does before the
+     * command starts, and a run needs one; with every subcommand otherwise (no subcommand, {@code help}, a mistyped
+     * one), for the lists and suggestions those print. {@code args} null: every subcommand.
+     */
+    static CommandLine commandLine(Map<String, String> env, Path workingDirectory, String[] args) {
         CommandLine cli = new CommandLine(new Main(Map.copyOf(env), workingDirectory));
-        hideConfigOption(cli.getSubcommands().get("demo").getCommandSpec());
+        Class<?> named = args == null ? null : subcommandNamed(cli.getCommandSpec(), args);
+        for (Class<?> c : named != null ? List.<Class<?>>of(named) : SUBCOMMANDS) {
+            cli.addSubcommand(c);
+        }
+        CommandLine demo = cli.getSubcommands().get("demo");
+        if (demo != null) {
+            hideConfigOption(demo.getCommandSpec());
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::failed);
         cli.setParameterExceptionHandler(Main::usageError);
@@ -108,6 +130,36 @@ public final class Main implements Runnable {
             }
         });
         return cli;
+    }
+
+    /**
+     * The subcommand {@code args} name, read as picocli reads them: the first word that is neither one of the root's
+     * options nor an option's value. Null when there is none, it is {@code help} (which needs the others), or the
+     * words before it are not all the root's options (picocli then says what is wrong, with every subcommand known).
+     */
+    static Class<?> subcommandNamed(CommandLine.Model.CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.startsWith("-")) {
+                int eq = arg.indexOf('=');
+                CommandLine.Model.OptionSpec option = root.findOption(eq < 0 ? arg : arg.substring(0, eq));
+                if (option == null || "--".equals(arg)) {
+                    return null;
+                }
+                if (eq < 0 && option.arity().min() > 0) {
+                    i++;
+                }
+                continue;
+            }
+            for (Class<?> c : SUBCOMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (command.name().equals(arg)) {
+                    return c == CommandLine.HelpCommand.class ? null : c;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     /**

@@ -18,7 +18,8 @@ record CliRun(int exitCode, String out, String err) {
         env.putAll(extraEnv);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine(env, dir);
+        // As main builds it: with only the subcommand the arguments name, when they name one.
+        CommandLine cli = Main.commandLine(env, dir, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
