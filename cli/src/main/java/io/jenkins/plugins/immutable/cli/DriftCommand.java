@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.SideBySide;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
 import io.jenkins.plugins.immutable.promote.DriftCheck;
@@ -40,9 +41,13 @@ final class DriftCommand extends EngineCommand {
         ArrayNode json = Output.JSON.createArrayNode();
         StringBuilder human = new StringBuilder();
         List<String> drifted = new ArrayList<>();
-        for (String name : names) {
-            DriftCheck check = checks.check(w.ledgerLocation(name), w.target(name), w.router(name),
-                    w.environment(name).replicas());
+        // Each environment's ledger and what runs there, looked at side by side: mostly waits on the servers.
+        List<DriftCheck> found = SideBySide.map(names, StatusCommand.READERS,
+                "comparing the environments with their ledgers", name -> checks.check(w.ledgerLocation(name),
+                        w.target(name), w.router(name), w.environment(name).replicas()));
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            DriftCheck check = found.get(i);
             ObjectNode n = json.addObject();
             n.put("environment", name);
             n.put("clean", check.clean());

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.SideBySide;
 import io.jenkins.plugins.immutable.attest.AttestationVerifier;
 import io.jenkins.plugins.immutable.attest.ScanAttestation;
 import io.jenkins.plugins.immutable.config.GatesConfig;
@@ -54,12 +55,22 @@ final class StatusCommand extends EngineCommand {
                 "SCAN");
         List<String> atRisk = new ArrayList<>();
         Instant now = Instant.now();
-        for (String name : names) {
+        // What the registry says of each environment, read side by side: reads are mostly waits on it.
+        List<Read> reads = SideBySide.map(names, READERS, "reading the environments' ledgers", name -> {
             LedgerLocation where = w.ledgerLocation(name);
             LedgerHistory history = w.ledger().read(where);
-            Optional<LedgerEntry> live = history.liveEntry();
             Optional<DeploymentState> deployment = history.deployment() == null ? Optional.empty()
                     : new LedgerJournal(w.ledger(), where, session.output()).load(name);
+            Optional<ScanReport> scan = history.liveEntry()
+                    .flatMap(e -> newestScan(w, name, where.repository().digest(e.digest())));
+            return new Read(name, where, history, deployment, scan);
+        });
+        for (Read read : reads) {
+            String name = read.name();
+            LedgerLocation where = read.where();
+            LedgerHistory history = read.history();
+            Optional<LedgerEntry> live = history.liveEntry();
+            Optional<DeploymentState> deployment = read.deployment();
             ObjectNode n = json.addObject();
             n.put("environment", name);
             n.put("repository", where.repository().toString());
@@ -77,7 +88,7 @@ final class StatusCommand extends EngineCommand {
                 dep.put("to", d.to().toString());
                 dep.put("message", d.message());
             });
-            Optional<ScanReport> scan = live.flatMap(e -> newestScan(w, name, where.repository().digest(e.digest())));
+            Optional<ScanReport> scan = read.scan();
             scan.ifPresent(r -> {
                 ObjectNode sn = n.putObject("scan");
                 sn.put("finishedOn", r.finishedOn().toString());
@@ -112,6 +123,14 @@ final class StatusCommand extends EngineCommand {
         }
         session.output().result(json, table + (atRisk.isEmpty() ? "" : "\n" + String.join("\n", atRisk)));
         return 0;
+    }
+
+    /** How many environments are read at once. */
+    static final int READERS = 8;
+
+    /** One environment as read from the registry. */
+    private record Read(String name, LedgerLocation where, LedgerHistory history, Optional<DeploymentState> deployment,
+            Optional<ScanReport> scan) {
     }
 
     /**
