@@ -6,6 +6,7 @@ import io.jenkins.plugins.immutable.config.DeliveryConfig;
 import io.jenkins.plugins.immutable.config.SigningConfig;
 import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.ledger.FileLedgerAnchors;
+import io.jenkins.plugins.immutable.ledger.FileLedgerVersions;
 import io.jenkins.plugins.immutable.analysis.MarginalHook;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
 import io.jenkins.plugins.immutable.registry.HttpProxy;
@@ -131,6 +132,7 @@ final class Session implements AutoCloseable {
                     .dockerConfig(dockerConfig())
                     .scanIndexCache(cacheDirectory().resolve("osv-index"))
                     .ledgerAnchors(new FileLedgerAnchors(stateDirectory().resolve("ledger-anchors")))
+                    .ledgerVersions(new FileLedgerVersions(cacheDirectory().resolve("ledger-versions")))
                     .approval(approval)
                     .marginal(marginal);
             proxies().forEach(b::proxy);
@@ -180,7 +182,10 @@ final class Session implements AutoCloseable {
         return Path.of(home, ".docker", "config.json");
     }
 
-    /** $XDG_CACHE_HOME/immutable or ~/.cache/immutable: indexes worth keeping between runs. */
+    /**
+     * $XDG_CACHE_HOME/immutable or ~/.cache/immutable: what is worth keeping between runs and safe to lose (the scan
+     * index, copies of ledger versions, the launcher's JVM archives).
+     */
     Path cacheDirectory() {
         String xdg = env().get("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank()) {

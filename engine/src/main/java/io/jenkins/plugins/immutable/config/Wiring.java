@@ -38,6 +38,7 @@ import io.jenkins.plugins.immutable.deploy.swarm.SwarmTarget;
 import io.jenkins.plugins.immutable.freeze.Freezes;
 import io.jenkins.plugins.immutable.ledger.Ledger;
 import io.jenkins.plugins.immutable.ledger.LedgerAnchors;
+import io.jenkins.plugins.immutable.ledger.LedgerVersions;
 import io.jenkins.plugins.immutable.ledger.LedgerKey;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.ApprovalHook;
@@ -106,6 +107,7 @@ public final class Wiring implements AutoCloseable {
     private final Path dockerConfig;
     private final Path indexCache;
     private final LedgerAnchors ledgerAnchors;
+    private final LedgerVersions ledgerVersions;
     private final int retryAttempts;
     private final Duration retryBackoff;
     private final ApprovalHook approval;
@@ -141,6 +143,7 @@ public final class Wiring implements AutoCloseable {
         this.dockerConfig = b.dockerConfig;
         this.indexCache = b.indexCache;
         this.ledgerAnchors = b.ledgerAnchors;
+        this.ledgerVersions = b.ledgerVersions;
         this.retryAttempts = b.retryAttempts;
         this.retryBackoff = b.retryBackoff;
         this.approval = b.approval;
@@ -312,7 +315,7 @@ public final class Wiring implements AutoCloseable {
     public synchronized Ledger ledger() {
         requireOpen();
         if (ledger == null) {
-            ledger = new Ledger(registry(), ledgerAnchors, this::ledgerKey);
+            ledger = new Ledger(registry(), ledgerAnchors, ledgerVersions, this::ledgerKey);
         }
         return ledger;
     }
@@ -701,6 +704,7 @@ public final class Wiring implements AutoCloseable {
         private Path dockerConfig;
         private Path indexCache;
         private LedgerAnchors ledgerAnchors = LedgerAnchors.NONE;
+        private LedgerVersions ledgerVersions = LedgerVersions.NONE;
         private int retryAttempts = 5;
         private Duration retryBackoff = Duration.ofMillis(250);
         private ApprovalHook approval = ApprovalHook.UNAVAILABLE;
@@ -749,6 +753,15 @@ public final class Wiring implements AutoCloseable {
          */
         public Builder ledgerAnchors(LedgerAnchors value) {
             this.ledgerAnchors = Objects.requireNonNull(value, "ledgerAnchors");
+            return this;
+        }
+
+        /**
+         * Where the ledger keeps copies of the ledger versions it reads, so that a version is downloaded once (each
+         * copy is checked against its digest before use); none by default (every version is read from the registry).
+         */
+        public Builder ledgerVersions(LedgerVersions value) {
+            this.ledgerVersions = Objects.requireNonNull(value, "ledgerVersions");
             return this;
         }
 

@@ -7,17 +7,15 @@ import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.image.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Ledger anchors kept as small JSON files in a directory, one per ledger (the CLI's state directory): written to a
- * temporary file and moved into place, so a reader never sees half a file.
+ * Ledger anchors kept as small JSON files in a directory, one per ledger (the CLI's state directory): written whole
+ * or not at all ({@link AtomicFiles}), so a reader never sees half a file.
  */
 public final class FileLedgerAnchors implements LedgerAnchors {
 
@@ -72,18 +70,7 @@ public final class FileLedgerAnchors implements LedgerAnchors {
         n.put("lastHash", anchor.lastHash() == null ? null : anchor.lastHash().toString());
         n.put("saved", Instant.now().toString());
         try {
-            Files.createDirectories(directory);
-            Path tmp = Files.createTempFile(directory, ".anchor", ".tmp");
-            try {
-                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         } catch (IOException e) {
             throw EngineException.badInput("cannot keep the ledger anchor in " + file + ": " + e.getMessage()
                     + ". Make the state directory writable, or point it elsewhere");

@@ -30,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Reads, checks and writes environments' ledgers in the registry (see the package description for the layout).
@@ -52,6 +54,8 @@ import java.util.function.UnaryOperator;
  */
 public final class Ledger {
 
+    private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
+
     /** Locks per ledger, shared by every {@code Ledger} of this process. */
     private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -69,6 +73,7 @@ public final class Ledger {
     private final Duration settle;
     private final int attempts;
     private final LedgerAnchors anchors;
+    private final LedgerVersions versions;
     /** Per ledger, the key its versions are signed with, if any. */
     private final Function<LedgerLocation, Optional<LedgerKey>> keys;
     /** Per ledger, the newest version this instance verified or wrote: its anchor, and a cache (versions never change). */
@@ -104,7 +109,17 @@ public final class Ledger {
      * versions of each ledger {@code keys} gives a key for.
      */
     public Ledger(RegistryClient registry, LedgerAnchors anchors, Function<LedgerLocation, Optional<LedgerKey>> keys) {
-        this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5, anchors, keys);
+        this(registry, anchors, LedgerVersions.NONE, keys);
+    }
+
+    /**
+     * A ledger that starts from the anchors kept in {@code anchors} and keeps its own there, reads copies of the
+     * versions it needs from {@code versions} (each checked against its digest) and keeps there those it reads from
+     * the registry, and signs and checks the versions of each ledger {@code keys} gives a key for.
+     */
+    public Ledger(RegistryClient registry, LedgerAnchors anchors, LedgerVersions versions,
+            Function<LedgerLocation, Optional<LedgerKey>> keys) {
+        this(registry, Clock.systemUTC(), Duration.ofMillis(200), 5, anchors, versions, keys);
     }
 
     /**
@@ -116,8 +131,17 @@ public final class Ledger {
      */
     public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors,
             Function<LedgerLocation, Optional<LedgerKey>> keys) {
+        this(registry, clock, settle, attempts, anchors, LedgerVersions.NONE, keys);
+    }
+
+    /**
+     * @param versions where copies of ledger versions are kept between runs ({@link LedgerVersions#NONE}: none)
+     */
+    public Ledger(RegistryClient registry, Clock clock, Duration settle, int attempts, LedgerAnchors anchors,
+            LedgerVersions versions, Function<LedgerLocation, Optional<LedgerKey>> keys) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.anchors = Objects.requireNonNull(anchors, "anchors");
+        this.versions = Objects.requireNonNull(versions, "versions");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settle = Objects.requireNonNull(settle, "settle");
@@ -754,7 +778,8 @@ public final class Ledger {
 
     /**
      * The ledger version under a tag or digest, or null when there is none. Anything there that is not a ledger
-     * artifact is an {@link EngineException.Kind#INTEGRITY} error.
+     * artifact is an {@link EngineException.Kind#INTEGRITY} error. The registry is always asked whether it is there;
+     * its bytes come from the kept copy when one passes its check, else from the registry (and are then kept).
      */
     private Fetched fetch(Repository repo, String reference) {
         ImageReference ref = Digest.isDigest(reference) ? repo.digest(Digest.parse(reference)) : repo.tag(reference);
@@ -762,7 +787,20 @@ public final class Ledger {
         if (head.isEmpty()) {
             return null;
         }
-        Manifest m = registry.getManifest(repo.digest(head.get().digest()));
+        Digest version = head.get().digest();
+        Fetched kept = kept(ref, version);
+        if (kept != null) {
+            return kept;
+        }
+        Manifest m = registry.getManifest(repo.digest(version));
+        Descriptor layer = ledgerLayer(ref, m);
+        byte[] bytes = registry.readBlob(repo, layer);
+        versions.save(m.digest(), new LedgerVersions.Copy(m.bytes(), bytes));
+        return new Fetched(m.digest(), bytes);
+    }
+
+    /** The one layer of a ledger version's manifest; an INTEGRITY error when it is not a ledger's manifest. */
+    private static Descriptor ledgerLayer(ImageReference ref, Manifest m) {
         if (!(m instanceof ImageManifest im) || !LedgerFormat.MEDIA_TYPE.equals(im.artifactType())
                 || im.layers().size() != 1 || !LedgerFormat.MEDIA_TYPE.equals(im.layers().get(0).mediaType())) {
             throw EngineException.integrity(ref + " is not a ledger (" + m.mediaType() + ", artifact type "
@@ -773,7 +811,40 @@ public final class Ledger {
             throw EngineException.integrity(ref + "'s ledger layer is " + layer.size() + " bytes, more than a ledger"
                     + " can be (" + MAX_LEDGER_BYTES + ")");
         }
-        return new Fetched(m.digest(), registry.readBlob(repo, layer));
+        return layer;
+    }
+
+    /**
+     * The kept copy of a version, if there is one and it is what the version's digest names: the manifest's bytes
+     * hash to that digest and hold a ledger's manifest, and the layer's bytes hash to its descriptor's digest. A copy
+     * that fails is dropped (and said in the log): the version is read from the registry again.
+     */
+    private Fetched kept(ImageReference ref, Digest version) {
+        Optional<LedgerVersions.Copy> copy = versions.load(version);
+        if (copy.isEmpty()) {
+            return null;
+        }
+        byte[] layer = copy.get().layer();
+        String wrong;
+        try {
+            Manifest m = Manifest.parse(copy.get().manifest(), null);
+            Descriptor described = m.digest().equals(version) ? ledgerLayer(ref, m) : null;
+            wrong = described == null ? "its manifest is not the version's"
+                    : described.size() != layer.length || !described.digest().equals(
+                            Digest.of(described.digest().algorithm(),
+                                    described.digest().algorithm().newMessageDigest().digest(layer)))
+                    ? "its layer is not the one the manifest names" : null;
+        } catch (RuntimeException e) {
+            wrong = e.getMessage();
+        }
+        if (wrong == null) {
+            return new Fetched(version, layer);
+        }
+        LOG.log(Level.WARNING, "the copy of ledger version {0} kept in {1} does not match its digest ({2}): it was"
+                + " damaged or edited; reading the version from the registry again",
+                new Object[] {version, versions.describe(version), wrong});
+        versions.drop(version);
+        return null;
     }
 
     /** Like {@link #fetch}, but what is not there or not a ledger is a problem to report, not an exception. */
