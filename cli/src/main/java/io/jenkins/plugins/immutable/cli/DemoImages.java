@@ -23,6 +23,9 @@ final class DemoImages {
     private static final Path DPKG_STATUS = Path.of("/var/lib/dpkg/status");
     private static final Path OS_RELEASE = Path.of("/etc/os-release");
 
+    /** A demo run again in the same --workdir writes its contexts over the last run's. */
+    private static final java.nio.file.CopyOption REPLACE = java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
     private DemoImages() {
     }
 
@@ -40,17 +43,17 @@ final class DemoImages {
         try {
             Path root = Files.createDirectories(dir.resolve("rootfs"));
             Files.createDirectories(root.resolve("bin"));
-            Files.copy(BUSYBOX, root.resolve("bin/busybox"));
-            Files.copy(BUSYBOX, root.resolve("bin/sh"));
+            Files.copy(BUSYBOX, root.resolve("bin/busybox"), REPLACE);
+            Files.copy(BUSYBOX, root.resolve("bin/sh"), REPLACE);
             // Swarm runs the health check inside the task: wget on $PORT (the variant prod-acme runs on Swarm)
-            Files.copy(BUSYBOX, root.resolve("bin/wget"));
+            Files.copy(BUSYBOX, root.resolve("bin/wget"), REPLACE);
             Path cgi = Files.createDirectories(root.resolve("www/cgi-bin")).resolve("index.cgi");
             Files.writeString(cgi, cgiScript(version, failEvery), StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.writeString(root.resolve("www/health"), "ok\n");
             if (Files.isRegularFile(OS_RELEASE)) {
                 Files.createDirectories(root.resolve("etc"));
-                Files.copy(OS_RELEASE, root.resolve("etc/os-release"));
+                Files.copy(OS_RELEASE, root.resolve("etc/os-release"), REPLACE);
             }
             Optional<String> stanza = dpkgStanza("busybox-static");
             if (stanza.isPresent()) {
