@@ -22,8 +22,11 @@ public record HealthCheck(String path, Duration timeout, Duration interval) {
 
     public static final HealthCheck DEFAULT = new HealthCheck("/", Duration.ofSeconds(30), Duration.ofMillis(200));
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    /** Made on the first probe: a command that only looks at instances (drift, status) never needs a client. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    }
 
     public HealthCheck {
         Objects.requireNonNull(path, "path");
@@ -54,7 +57,7 @@ public record HealthCheck(String path, Duration timeout, Duration interval) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + path))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         try {
-            HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding());
             return response.statusCode() / 100 == 2 ? null
                     : "GET " + path + " answered " + response.statusCode();
         } catch (IOException e) {

@@ -41,13 +41,13 @@ final class PacedExchange<T> implements Attempt<T> {
      */
     static final Bodies<Flow.Publisher<List<ByteBuffer>>> FLOWS = (hop, pace) -> HttpResponse.BodyHandlers.ofPublisher();
 
-    private final HttpClient http;
+    private final HttpClients http;
     private final String userAgent;
     private final Duration readTimeout;
     private final Duration documentTimeout;
     private final Bodies<T> bodies;
 
-    PacedExchange(HttpClient http, String userAgent, Duration readTimeout, Duration documentTimeout, Bodies<T> bodies) {
+    PacedExchange(HttpClients http, String userAgent, Duration readTimeout, Duration documentTimeout, Bodies<T> bodies) {
         this.http = http;
         this.userAgent = userAgent;
         this.readTimeout = readTimeout;
@@ -58,7 +58,8 @@ final class PacedExchange<T> implements Attempt<T> {
     @Override
     public HttpResponse<T> send(Hop hop) throws IOException, InterruptedException {
         Pace pace = new Pace(readTimeout, hop.call().smallDocument() ? documentTimeout : null);
-        CompletableFuture<HttpResponse<T>> answer = http.sendAsync(request(hop, pace), bodies.handler(hop, pace));
+        CompletableFuture<HttpResponse<T>> answer = http.forUri(hop.uri()).sendAsync(request(hop, pace),
+                bodies.handler(hop, pace));
         try {
             while (true) {
                 long left = pace.nanosLeft();

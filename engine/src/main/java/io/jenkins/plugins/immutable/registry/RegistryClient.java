@@ -341,17 +341,16 @@ public final class RegistryClient {
         }
 
         public RegistryClient build() {
-            HttpClient.Builder http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_2)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .connectTimeout(connectTimeout);
-            if (sslContext != null) {
-                http.sslContext(sslContext);
-            }
             HttpProxy.checkSchemes(proxies);
-            if (!proxies.isEmpty()) {
-                http.proxy(HttpProxy.selector(proxies));
-            }
+            List<HttpProxy> through = List.copyOf(proxies);
+            Duration connect = connectTimeout;
+            HttpClients http = new HttpClients(() -> {
+                HttpClient.Builder b = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(connect);
+                return through.isEmpty() ? b : b.proxy(HttpProxy.selector(through));
+            }, sslContext);
             Map<String, RegistryCredentials> creds = Map.copyOf(credentials);
             DockerConfig docker = dockerConfig == null ? null
                     : DockerConfig.load(dockerConfig, helperPath != null ? helperPath : DockerConfig.systemPath());
@@ -364,7 +363,7 @@ public final class RegistryClient {
                         : docker.lookup(registry).orElse(RegistryCredentials.anonymous());
             });
             String version = RegistryClient.class.getPackage().getImplementationVersion();
-            Transport transport = new Transport(http.build(), new Hosts(insecure, loopbackInsecure), auth, retry,
+            Transport transport = new Transport(http, new Hosts(insecure, loopbackInsecure), auth, retry,
                     listener, "immutable-delivery/" + (version == null ? "dev" : version), proxies, readTimeout,
                     documentTimeout);
             return new RegistryClient(transport);

@@ -2,7 +2,6 @@ package io.jenkins.plugins.immutable.registry;
 
 import io.jenkins.plugins.immutable.ProgressListener;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -36,7 +35,7 @@ final class Transport {
      * {@code proxies}: those the client's ProxySelector sends requests through, for their logins and messages;
      * {@code readTimeout} and {@code documentTimeout}: the limits of every request's {@link Pace}.
      */
-    Transport(HttpClient http, Hosts hosts, Authenticator auth, RetryPolicy retry, ProgressListener listener,
+    Transport(HttpClients http, Hosts hosts, Authenticator auth, RetryPolicy retry, ProgressListener listener,
               String userAgent, List<HttpProxy> proxies, Duration readTimeout, Duration documentTimeout) {
         this.hosts = hosts;
         this.auth = auth;
