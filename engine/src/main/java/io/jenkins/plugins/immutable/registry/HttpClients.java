@@ -2,17 +2,13 @@ package io.jenkins.plugins.immutable.registry;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.security.GeneralSecurityException;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * The HTTP clients a registry client sends through, each made on first use: one for https URLs, with the TLS context
- * it was given (else the JVM's default), and one for plain http URLs. Making a client with the JVM's default TLS
- * context loads its trust store (some 150 certificates parsed), a good part of a short command's start; a client that
- * only ever speaks plain http does without. Which one a request takes is decided per URL, so a redirect from a plain
+ * it was given (else the JVM's default), and one for plain http URLs, which loads no trust store ({@link PlainHttp}).
+ * Which one a request takes is decided per URL, so a redirect from a plain
  * registry to https storage goes through the https client. Thread-safe.
  */
 final class HttpClients {
@@ -35,7 +31,7 @@ final class HttpClients {
     synchronized HttpClient forUri(URI uri) {
         if ("http".equalsIgnoreCase(uri.getScheme())) {
             if (http == null) {
-                http = builder.get().sslContext(noTls()).build();
+                http = builder.get().sslContext(PlainHttp.noTls()).build();
             }
             return http;
         }
@@ -44,19 +40,5 @@ final class HttpClients {
             https = (tls == null ? b : b.sslContext(tls)).build();
         }
         return https;
-    }
-
-    /**
-     * A TLS context for a client that never makes a TLS connection: it has no key and trusts no certificate, so it
-     * loads no trust store, and a TLS connection tried with it fails rather than trusts anyone.
-     */
-    static SSLContext noTls() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[0], new TrustManager[0], null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JVM has no TLS implementation", e);
-        }
     }
 }

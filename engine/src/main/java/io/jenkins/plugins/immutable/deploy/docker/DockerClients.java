@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.jenkins.plugins.immutable.EngineException;
+import io.jenkins.plugins.immutable.registry.PlainHttp;
 import java.time.Duration;
 
 /** Docker engine clients for the deployment targets, over the Apache HttpClient 5 transport (as Jenkins ships it). */
@@ -25,7 +26,9 @@ public final class DockerClients {
                 .withDockerHost(dockerHost).build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                // TLS only with the engine's certificates (DOCKER_TLS_VERIFY); else none, rather than the JVM's
+                // default context, whose trust store would be loaded for a socket that never speaks TLS
+                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : PlainHttp::noTls)
                 .maxConnections(32)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .responseTimeout(Duration.ofMinutes(10))
