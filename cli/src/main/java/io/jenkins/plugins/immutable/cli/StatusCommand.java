@@ -59,8 +59,7 @@ final class StatusCommand extends EngineCommand {
         List<Read> reads = SideBySide.map(names, READERS, "reading the environments' ledgers", name -> {
             LedgerLocation where = w.ledgerLocation(name);
             LedgerHistory history = w.ledger().read(where);
-            Optional<DeploymentState> deployment = history.deployment() == null ? Optional.empty()
-                    : new LedgerJournal(w.ledger(), where, session.output()).load(name);
+            Optional<DeploymentState> deployment = LedgerJournal.deployment(history, where);
             Optional<ScanReport> scan = history.liveEntry()
                     .flatMap(e -> newestScan(w, name, where.repository().digest(e.digest())));
             return new Read(name, where, history, deployment, scan);

@@ -40,7 +40,15 @@ public final class LedgerJournal implements DeploymentJournal {
     @Override
     public Optional<DeploymentState> load(String environment) {
         requireOwn(environment);
-        return Optional.ofNullable(ledger.read(where).deployment()).map(this::state);
+        return deployment(ledger.read(where), where);
+    }
+
+    /**
+     * The deployment the record of a history read and checked already holds, as {@link #load} gives it: for a reader
+     * that has the history in hand and need not read the ledger again.
+     */
+    public static Optional<DeploymentState> deployment(LedgerHistory history, LedgerLocation where) {
+        return Optional.ofNullable(history.deployment()).map(record -> state(record, where));
     }
 
     @Override
@@ -66,6 +74,10 @@ public final class LedgerJournal implements DeploymentJournal {
     }
 
     private DeploymentState state(DeploymentRecord record) {
+        return state(record, where);
+    }
+
+    private static DeploymentState state(DeploymentRecord record, LedgerLocation where) {
         return DeploymentStateJson.fromJson(record.state().getBytes(StandardCharsets.UTF_8), where.toString());
     }
 

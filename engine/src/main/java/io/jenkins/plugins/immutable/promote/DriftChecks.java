@@ -61,8 +61,7 @@ public final class DriftChecks {
         if (history.live().isEmpty()) {
             return new DriftCheck(env, null, null);
         }
-        DeploymentState state = history.deployment() == null ? null
-                : new LedgerJournal(ledger, where, listener).load(env).orElse(null);
+        DeploymentState state = LedgerJournal.deployment(history, where).orElse(null);
         DriftReport report = Drift.check(target, router, env, history.live().get(), replicas, state);
         LOG.log(report.isClean() ? Level.FINE : Level.WARNING, "{0}", report.summary());
         if (observer == null) {
