@@ -27,10 +27,23 @@ final class Manifests {
     }
 
     Manifest get(ImageReference ref) {
+        return read(ref, false).orElseThrow();
+    }
+
+    /** The manifest, or empty when the registry has none there (404): one GET where a HEAD and a GET are two. */
+    Optional<Manifest> find(ImageReference ref) {
+        return read(ref, true);
+    }
+
+    private Optional<Manifest> read(ImageReference ref, boolean absentIsEmpty) {
         String what = "get manifest " + ref;
-        HttpResponse<InputStream> r = remote.check(remote.send(Call.of("GET", uri(ref), what)
-                .header("Accept", ACCEPT).auth(ref.registry(), Remote.pull(ref.repository())).document()),
-                ref.registry(), ref.toString(), 200);
+        HttpResponse<InputStream> r = remote.send(Call.of("GET", uri(ref), what)
+                .header("Accept", ACCEPT).auth(ref.registry(), Remote.pull(ref.repository())).document());
+        if (absentIsEmpty && r.statusCode() == 404) {
+            Responses.discard(r);
+            return Optional.empty();
+        }
+        remote.check(r, ref.registry(), ref.toString(), 200);
         String contentType = r.headers().firstValue("Content-Type").orElse(null);
         byte[] bytes = Responses.readSmall(r, Remote.MAX_MANIFEST_BYTES, what);
         Digest actual = ref.isPinned() ? Digest.of(ref.digest().algorithm(),
@@ -39,7 +52,7 @@ final class Manifests {
             throw EngineException.integrity("registry " + ref.registry() + " served a manifest for " + ref
                     + " whose bytes hash to " + actual + "; it is not the image asked for: do not use it");
         }
-        return Manifest.parse(bytes, contentType);
+        return Optional.of(Manifest.parse(bytes, contentType));
     }
 
     Optional<Descriptor> head(ImageReference ref) {

@@ -60,10 +60,7 @@ final class Referrers {
 
     private List<Descriptor> fromTagSchema(Repository repo, Digest subject, String artifactType) {
         ImageReference fallback = repo.tag(subject.tagSafe());
-        if (manifests.head(fallback).isEmpty()) {
-            return List.of();
-        }
-        Manifest m = manifests.get(fallback);
+        Manifest m = manifests.find(fallback).orElse(null);
         if (!(m instanceof ImageIndex index)) {
             return List.of();
         }
@@ -79,11 +76,8 @@ final class Referrers {
         Descriptor subject = manifest.subject();
         ImageReference fallback = repo.tag(subject.digest().tagSafe());
         List<Descriptor> existing = new ArrayList<>();
-        if (manifests.head(fallback).isPresent()) {
-            Manifest current = manifests.get(fallback);
-            if (current instanceof ImageIndex index) {
-                existing.addAll(index.manifests());
-            }
+        if (manifests.find(fallback).orElse(null) instanceof ImageIndex index) {
+            existing.addAll(index.manifests());
         }
         if (existing.stream().anyMatch(d -> d.digest().equals(manifest.digest()))) {
             return;

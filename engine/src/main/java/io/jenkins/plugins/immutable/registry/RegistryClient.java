@@ -82,6 +82,14 @@ public final class RegistryClient {
         return manifests.get(ref);
     }
 
+    /**
+     * Fetches a manifest by tag or digest, or empty when there is none: for a manifest that may well be absent (a
+     * signature tag), one GET where asking first with a HEAD makes two requests.
+     */
+    public Optional<Manifest> findManifest(ImageReference ref) {
+        return manifests.find(ref);
+    }
+
     /** The descriptor of a manifest (media type, digest, size) without fetching it, or empty when there is none. */
     public Optional<Descriptor> headManifest(ImageReference ref) {
         return manifests.head(ref);

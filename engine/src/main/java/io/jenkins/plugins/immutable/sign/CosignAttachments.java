@@ -100,10 +100,10 @@ public final class CosignAttachments {
     }
 
     private static List<Descriptor> currentLayers(RegistryClient client, ImageReference tag) {
-        if (client.headManifest(tag).isEmpty()) {
+        Manifest current = client.findManifest(tag).orElse(null);
+        if (current == null) {
             return List.of();
         }
-        Manifest current = client.getManifest(tag);
         if (current instanceof ImageIndex) {
             throw EngineException.badInput(tag + " holds an image index, not the image manifest cosign's layout puts"
                     + " there; it was written by another tool. Remove the tag to sign again");

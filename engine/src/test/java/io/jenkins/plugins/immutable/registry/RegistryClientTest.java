@@ -214,6 +214,17 @@ public class RegistryClientTest {
             assertTrue(e.getMessage(), e.getMessage().contains(ref.toString()));
         }
         assertTrue(client.headManifest(ref).isEmpty());
+        assertTrue("found or not, without an error", client.findManifest(ref).isEmpty());
+        assertTrue(client.findManifest(repo("never-pushed").tag("nope")).isEmpty());
+    }
+
+    @Test
+    public void aManifestThatMayBeAbsentIsFoundWithItsExactBytes() {
+        Repository repo = repo("find");
+        ImageManifest m = image(client, repo, MediaTypes.OCI_MANIFEST, 45);
+        client.putManifest(repo.tag("v1"), m);
+        assertEquals(m, client.findManifest(repo.tag("v1")).orElseThrow());
+        assertEquals(m.digest(), client.findManifest(repo.digest(m.digest())).orElseThrow().digest());
     }
 
     @Test
