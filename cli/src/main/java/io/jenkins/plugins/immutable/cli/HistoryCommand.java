@@ -42,11 +42,12 @@ final class HistoryCommand extends EngineCommand {
         w.environment(environment);
         LedgerLocation where = w.ledgerLocation(environment);
         Ledger ledger = w.ledger();
-        LedgerVerification verification = ledger.verify(where);
+        Ledger.Checked checked = ledger.check(where);
+        LedgerVerification verification = checked.verification();
         if (!verification.intact()) {
             throw EngineException.integrity(verification.describe());
         }
-        LedgerHistory history = ledger.read(where);
+        LedgerHistory history = checked.history();
         List<LedgerEntry> entries = decisionsOnly ? history.entries().stream()
                 .filter(e -> !e.action().isObservation()).toList() : history.entries();
         if (limit > 0 && entries.size() > limit) {

@@ -158,6 +158,14 @@ public final class Ledger {
         return checked.history;
     }
 
+    /**
+     * Reads and checks the environment's ledger once, for a reader that shows both the history and its check; does
+     * not throw for a broken ledger (its history is then null).
+     */
+    public Checked check(LedgerLocation where) {
+        return readChecked(where, null, true);
+    }
+
     /** Checks the environment's ledger and reports what is wrong; does not throw for a broken ledger. */
     public LedgerVerification verify(LedgerLocation where) {
         return verify(where, null);
@@ -451,7 +459,10 @@ public final class Ledger {
         return false;
     }
 
-    private record Checked(LedgerHistory history, LedgerVerification verification) {
+    /**
+     * A ledger as read and checked once: what the check found, and the history when it is intact (else null).
+     */
+    public record Checked(LedgerHistory history, LedgerVerification verification) {
     }
 
     /** What this instance trusts of a ledger: its anchor, and the head it last verified (null when loaded). */

@@ -303,6 +303,20 @@ public class LedgerTest {
     }
 
     @Test
+    public void oneCheckGivesTheHistoryAndItsVerificationAndNoHistoryWhenBroken() throws Exception {
+        Digest d1 = image(1);
+        deploy(ledger(), prod, d1, "alice");
+        Ledger.Checked intact = ledger().check(prod);
+        assertTrue(intact.verification().intact());
+        assertEquals(ledger().read(prod).entries(), intact.history().entries());
+
+        pushByHand(editEntries(storedLayer(), entries -> ((ObjectNode) entries.get(0)).put("actor", "mallory")));
+        Ledger.Checked broken = ledger().check(prod);
+        assertFalse(broken.verification().intact());
+        assertNull(broken.history());
+    }
+
+    @Test
     public void droppingTheLastEntryIsReportedByTheTagAndByAWriterThatSawIt() {
         Digest d1 = image(1);
         Digest d2 = image(2);
