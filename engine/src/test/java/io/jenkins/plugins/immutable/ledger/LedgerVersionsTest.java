@@ -15,6 +15,7 @@ import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.registry.RegistryClient;
 import io.jenkins.plugins.immutable.registry.RegistryClientTest;
 import io.jenkins.plugins.immutable.registry.RequestLog;
+import io.jenkins.plugins.immutable.testing.EngineLog;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -30,13 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -54,38 +50,9 @@ public class LedgerVersionsTest {
     private final Repository repo = new Repository(Stack.registry(), Stack.uniqueRepository("ledger-versions"));
     private final LedgerLocation prod = new LedgerLocation(repo, "prod");
 
-    /** What the engine logs: every registry request (at FINE), and warnings. */
-    private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private static final Logger ENGINE = Logger.getLogger("io.jenkins.plugins.immutable");
-    private Level previous;
-
-    @Before
-    public void captureTheLog() {
-        previous = ENGINE.getLevel();
-        ENGINE.setLevel(Level.FINE);
-        capture.setLevel(Level.ALL);
-        ENGINE.addHandler(capture);
-    }
-
-    @After
-    public void stopCapturing() {
-        ENGINE.removeHandler(capture);
-        ENGINE.setLevel(previous);
-    }
+    /** Every registry request (at FINE), and warnings. */
+    @Rule
+    public final EngineLog log = new EngineLog(Level.FINE);
 
     private Ledger ledger(LedgerVersions versions) {
         return new Ledger(client, Clock.systemUTC(), Duration.ofMillis(50), 5, LedgerAnchors.NONE, versions,
@@ -109,22 +76,19 @@ public class LedgerVersionsTest {
     /** The registry requests logged since {@code from}, as "METHOD url". */
     private List<String> requests(int from) {
         List<String> seen = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord r : records.subList(from, records.size())) {
-                if (r.getLoggerName().equals(RequestLog.LOGGER.getName()) && r.getParameters() != null
-                        && r.getParameters().length >= 2) {
-                    seen.add(r.getParameters()[0] + " " + r.getParameters()[1]);
-                }
+        List<LogRecord> records = log.records();
+        for (LogRecord r : records.subList(from, records.size())) {
+            if (r.getLoggerName().equals(RequestLog.LOGGER.getName()) && r.getParameters() != null
+                    && r.getParameters().length >= 2) {
+                seen.add(r.getParameters()[0] + " " + r.getParameters()[1]);
             }
         }
         return seen;
     }
 
     private List<String> warnings() {
-        synchronized (records) {
-            return records.stream().filter(r -> r.getLevel() == Level.WARNING)
-                    .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
-        }
+        return log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
+                .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
     }
 
     @Test
@@ -137,7 +101,7 @@ public class LedgerVersionsTest {
                     Files.isRegularFile(new FileLedgerVersions(dir).file(v)));
         }
 
-        int from = records.size();
+        int from = log.records().size();
         LedgerHistory again = ledger(new FileLedgerVersions(dir)).read(prod);
         assertEquals(first.entries(), again.entries());
         assertEquals(first.version(), again.version());
@@ -165,7 +129,7 @@ public class LedgerVersionsTest {
         Files.copy(kept.file(versions.get(2)), kept.file(versions.get(1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(kept.file(versions.get(2)), "not a ledger version");
 
-        int from = records.size();
+        int from = log.records().size();
         LedgerHistory read = ledger(kept).read(prod);
         assertEquals("the history is the registry's, not the edited copy's", genuine.entries(), read.entries());
         assertTrue(read.entries().stream().noneMatch(e -> e.actor().equals("mallory")));
@@ -205,7 +169,7 @@ public class LedgerVersionsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals("one file per version, no temporary file left", 3, files.count());
         }
-        int from = records.size();
+        int from = log.records().size();
         ledger(new FileLedgerVersions(dir)).read(prod);
         assertTrue("every copy passes its check", warnings().isEmpty());
         assertTrue(requests(from).stream().noneMatch(r -> r.startsWith("GET")));

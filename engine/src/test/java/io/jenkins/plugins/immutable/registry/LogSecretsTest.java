@@ -14,6 +14,7 @@ import io.jenkins.plugins.immutable.image.MediaTypes;
 import io.jenkins.plugins.immutable.image.Repository;
 import io.jenkins.plugins.immutable.sign.ImageSigner;
 import io.jenkins.plugins.immutable.sign.SigningKey;
+import io.jenkins.plugins.immutable.testing.EngineLog;
 import io.jenkins.plugins.immutable.testing.Stack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,13 +27,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -44,38 +42,8 @@ import org.junit.Test;
  */
 public class LogSecretsTest {
 
-    private static final Logger ENGINE = Logger.getLogger("io.jenkins.plugins.immutable");
-
-    private final List<LogRecord> records = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level previous;
-
-    @Before
-    public void captureEverything() {
-        previous = ENGINE.getLevel();
-        ENGINE.setLevel(Level.FINEST);
-        capture.setLevel(Level.ALL);
-        ENGINE.addHandler(capture);
-    }
-
-    @After
-    public void stopCapturing() {
-        ENGINE.removeHandler(capture);
-        ENGINE.setLevel(previous);
-    }
+    @Rule
+    public final EngineLog log = new EngineLog(Level.FINEST);
 
     @Test
     public void noSecretReachesTheLogAtAnyLevel() throws Exception {
@@ -159,10 +127,8 @@ public class LogSecretsTest {
                 Instant.now().minusSeconds(10), Instant.now());
 
         List<String> texts = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord r : records) {
-                texts.add(everything(r));
-            }
+        for (LogRecord r : log.records()) {
+            texts.add(everything(r));
         }
         String all = String.join("\n", texts);
         assertTrue("requests to the htpasswd registry are logged:\n" + all,
