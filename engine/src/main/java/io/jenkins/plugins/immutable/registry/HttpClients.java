@@ -1,5 +1,6 @@
 package io.jenkins.plugins.immutable.registry;
 
+import io.jenkins.plugins.immutable.PlainHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.function.Supplier;

@@ -5,7 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.jenkins.plugins.immutable.EngineException;
-import io.jenkins.plugins.immutable.registry.PlainHttp;
+import io.jenkins.plugins.immutable.PlainHttp;
 import java.time.Duration;
 
 /** Docker engine clients for the deployment targets, over the Apache HttpClient 5 transport (as Jenkins ships it). */

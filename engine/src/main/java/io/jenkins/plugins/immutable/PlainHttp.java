@@ -1,4 +1,4 @@
-package io.jenkins.plugins.immutable.registry;
+package io.jenkins.plugins.immutable;
 
 import java.security.GeneralSecurityException;
 import javax.net.ssl.KeyManager;
