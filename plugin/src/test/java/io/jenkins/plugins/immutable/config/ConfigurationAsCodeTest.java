@@ -61,7 +61,8 @@ public class ConfigurationAsCodeTest {
                 "environments:", "docker:", "swarm:", "kubernetes:", "haproxy:", "blueGreen:", "canary:",
                 "signedBy:", "provenance:", "analysisTemplates:", "prometheus:", "groups:", "metrics:",
                 "retention:", "keepWithin: \"14d\"", "windows:", "timeZone: \"Europe/Berlin\"", "soak: \"2h\"",
-                "slo:", "burnRates: \"1h: 14.4, 5m: 10\"", "betweenCanarySteps: true", "ledgerKey: \"release\"")) {
+                "slo:", "burnRates: \"1h: 14.4, 5m: 10\"", "betweenCanarySteps: true", "ledgerKey: \"release\"",
+                "upstream:", "- \"dev\"", "requires: \"any\"")) {
             assertThat(exported, containsString(field));
         }
 

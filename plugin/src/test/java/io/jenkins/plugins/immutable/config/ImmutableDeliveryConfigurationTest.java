@@ -70,6 +70,7 @@ public class ImmutableDeliveryConfigurationTest {
         RollingStrategy rolling = new RollingStrategy();
         rolling.setBatch(1);
         dev.setStrategy(rolling);
+        dev.setUpstream(List.of());
 
         EnvironmentEntry staging = new EnvironmentEntry("staging", "registry.example.com:5000/team/app");
         staging.setTarget(new SwarmTarget("24200-24799"));
@@ -80,6 +81,8 @@ public class ImmutableDeliveryConfigurationTest {
         stagingGates.setSignedBy(List.of("release"));
         stagingGates.setScanMaxAge("24h");
         staging.setGates(stagingGates);
+        staging.setUpstream(List.of("dev"));
+        staging.setRequires("any");
 
         KubernetesTarget kubernetes = new KubernetesTarget(8080);
         kubernetes.setNamespace("apps");
@@ -112,6 +115,7 @@ public class ImmutableDeliveryConfigurationTest {
         prodGates.setSlo(slo);
         prod.setGates(prodGates);
         prod.setLedgerKey("release");
+        prod.setUpstream(List.of("staging"));
         c.setEnvironments(List.of(dev, staging, prod));
 
         AnalysisTemplateEntry template = new AnalysisTemplateEntry("default");
