@@ -7,7 +7,6 @@ import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.immutable.EngineException;
 import io.jenkins.plugins.immutable.ProgressListener;
 import io.jenkins.plugins.immutable.config.DeliveryConfig;
-import io.jenkins.plugins.immutable.config.EnvironmentConfig;
 import io.jenkins.plugins.immutable.config.ImmutableDeliveryConfiguration;
 import io.jenkins.plugins.immutable.config.JenkinsCredentials;
 import io.jenkins.plugins.immutable.config.JenkinsWiring;
@@ -82,10 +81,12 @@ final class DeliverySnapshots {
         }
         try {
             Meter m = meterFor(config);
-            List<io.jenkins.plugins.immutable.ledger.LedgerLocation> where = config.environments().stream()
-                    .map(EnvironmentConfig::name).map(m.wiring()::ledgerLocation).toList();
+            List<io.jenkins.plugins.immutable.ledger.LedgerLocation> where = config.graph().environments().stream()
+                    .map(m.wiring()::ledgerLocation).toList();
             Window window = Window.last(Duration.ofDays(days), Instant.now());
-            return new Snapshot(m.meter().measure(where, window, Granularity.suitedTo(window)), null);
+            // the four keys are measured where digests end: the graph's leaves (prod and prod-acme, say)
+            return new Snapshot(m.meter().measure(where, config.graph().leaves(), window,
+                    Granularity.suitedTo(window)), null);
         } catch (EngineException e) {
             LOG.log(Level.WARNING, "delivery metrics could not be measured: {0}", e.getMessage());
             return new Snapshot(null, e.getMessage());

@@ -3,6 +3,7 @@ package io.jenkins.plugins.immutable.actions;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Action;
+import hudson.model.Api;
 import hudson.model.Item;
 import hudson.model.Job;
 import io.jenkins.plugins.immutable.EngineException;
@@ -24,6 +25,8 @@ import io.jenkins.plugins.immutable.ledger.LedgerJournal;
 import io.jenkins.plugins.immutable.ledger.LedgerLocation;
 import io.jenkins.plugins.immutable.promote.DriftCheck;
 import io.jenkins.plugins.immutable.promote.DriftChecks;
+import io.jenkins.plugins.immutable.promote.PromotionGraph;
+import io.jenkins.plugins.immutable.promote.Upstream;
 import io.jenkins.plugins.immutable.rescan.EnvironmentRisk;
 import io.jenkins.plugins.immutable.rescan.RescanReport;
 import io.jenkins.plugins.immutable.rescan.RescanTask;
@@ -78,6 +81,11 @@ public final class EnvironmentsAction implements Action {
 
     public Job<?, ?> getJob() {
         return job;
+    }
+
+    /** {@code immutable-environments/api/json}: the rows below, for scripts and dashboards (job read permission). */
+    public Api getApi() {
+        return new Api(this);
     }
 
     /**
@@ -206,9 +214,12 @@ public final class EnvironmentsAction implements Action {
             return List.of(EnvironmentRow.problem("-", null, e.getMessage()));
         }
         List<EnvironmentRow> rows = new ArrayList<>();
+        PromotionGraph graph = config.graph();
         try (Wiring w = wiring(config)) {
-            for (EnvironmentConfig e : config.environments()) {
-                rows.add(row(w, e));
+            // upstream before downstream (the graph's order; a plain list keeps its own)
+            for (String name : graph.environments()) {
+                EnvironmentConfig e = config.environment(name);
+                rows.add(row(w, e).fedBy(graph.upstreams(name), graph.requires(name)).signedWith(e.ledgerKey()));
             }
         }
         return rows;
@@ -320,12 +331,62 @@ public final class EnvironmentsAction implements Action {
 
         EnvironmentRow withDrift(DriftRow d) {
             return new EnvironmentRow(name, repository, live, liveReference, since, by, entries, deployment, history,
-                    problem, d).closed(frozen, promotionsClosed);
+                    problem, d).closed(frozen, promotionsClosed).fedBy(upstream, requires).signedWith(ledgerKey);
         }
 
         private boolean frozen;
         private String promotionsClosed;
         private EnvironmentRisk risk;
+        private List<String> upstream = List.of();
+        private Upstream.Requires requires = Upstream.Requires.ALL;
+
+        EnvironmentRow fedBy(List<String> environments, Upstream.Requires how) {
+            this.upstream = List.copyOf(environments);
+            this.requires = how;
+            return this;
+        }
+
+        private String ledgerKey;
+
+        EnvironmentRow signedWith(String key) {
+            this.ledgerKey = key;
+            return this;
+        }
+
+        /**
+         * The id of the trusted key every version of its ledger must be signed with (the ledger was read, so they
+         * are); null for an unsigned ledger, protected by its hash chain and Jenkins' anchors only.
+         */
+        @Exported
+        public String getLedgerKey() {
+            return ledgerKey;
+        }
+
+        /** The environments it takes digests from, in the promotion graph; empty for one fed by builds. */
+        @Exported
+        public List<String> getUpstream() {
+            return upstream;
+        }
+
+        /** {@code all} or {@code any}: whether a digest must have come through every upstream environment. */
+        @Exported
+        public String getRequires() {
+            return requires.toString();
+        }
+
+        /** "from staging", "from staging and perf", "from staging or hotfix", "from builds". */
+        public String getFrom() {
+            if (upstream.isEmpty()) {
+                return Messages.EnvironmentsAction_FromBuilds();
+            }
+            String last = upstream.get(upstream.size() - 1);
+            if (upstream.size() == 1) {
+                return Messages.EnvironmentsAction_From(last);
+            }
+            String rest = String.join(", ", upstream.subList(0, upstream.size() - 1));
+            return requires == Upstream.Requires.ANY ? Messages.EnvironmentsAction_FromAny(rest, last)
+                    : Messages.EnvironmentsAction_FromAll(rest, last);
+        }
 
         EnvironmentRow rescanned(EnvironmentRisk r) {
             this.risk = r;

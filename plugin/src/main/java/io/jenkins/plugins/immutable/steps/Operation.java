@@ -17,15 +17,17 @@ import java.util.List;
  * What a {@code promoteImage} or {@code rollbackImage} asked for, in plain values: kept with the step's execution
  * in the build's program state, so that after a restart it is carried on (or started again) as it was asked.
  *
- * @param image     the image to promote ({@link Action#PROMOTE}); null for a rollback
+ * @param image     the image to promote ({@link Action#PROMOTE}); null for a rollback, or to take the digest live
+ *                  upstream
  * @param strategy  the step's strategy, or null for the environment's own
  * @param target    the digest to roll back to ({@link Action#ROLLBACK}); null = the previous known-good one
  * @param force     the reason a rollback overrides refusing gates, or null
  * @param approvers who may approve (user ids or groups, comma-separated); null = anyone who may build the job
  * @param overrideFreeze the reason a promotion goes into a frozen environment or outside its windows, or null
+ * @param from      without an image: the upstream environment whose live digest to take; null = its only one
  */
 record Operation(Action action, String image, String environment, StrategyConfig strategy, boolean resolveTag,
-        String target, String force, String approvers, String overrideFreeze) implements Serializable {
+        String target, String force, String approvers, String overrideFreeze, String from) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -52,7 +54,8 @@ record Operation(Action action, String image, String environment, StrategyConfig
                     null, actor, run, null);
             return promoter.rollback(force == null ? request : request.forced(force));
         }
-        PromotionRequest request = PromotionRequest.of(ImageReference.parse(image), environment, actor, run);
+        ImageReference what = image == null ? promoter.liveUpstream(environment, from) : ImageReference.parse(image);
+        PromotionRequest request = PromotionRequest.of(what, environment, actor, run);
         request = resolveTag ? request.resolvingTag() : request;
         return promoter.promote(overrideFreeze == null ? request : request.overridingFreeze(overrideFreeze));
     }
@@ -63,7 +66,8 @@ record Operation(Action action, String image, String environment, StrategyConfig
         return action == Action.ROLLBACK
                 ? Messages.Operation_RollingBack(environment, target == null ? Messages.Operation_PreviousKnownGood()
                         : target) + how
-                : Messages.Operation_Promoting(image, environment) + how;
+                : Messages.Operation_Promoting(image != null ? image : Messages.Operation_LiveIn(from != null ? from
+                        : Messages.Operation_Upstream()), environment) + how;
     }
 
     static String name(StrategyConfig strategy) {

@@ -30,7 +30,7 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code promoteImage image: ref, to: 'prod'}: moves the very same digest into an environment behind its gates
- * (signed, scanned, provenance, came through the previous environment, approval), copies it into the environment's
+ * (signed, scanned, provenance, came through its upstream environments, approval), copies it into the environment's
  * repository with its signatures and attestations, deploys it with the environment's strategy or the step's
  * ({@code strategy: canary(steps: [5, 25, 50], analysis: 'default')}), records it in the ledger, and returns the
  * environment's new digest, pinned ({@code host/repo@sha256:...}). Survives a controller restart.
@@ -43,14 +43,18 @@ public final class PromoteImageStep extends Step {
     private boolean resolveTag;
     private String approvers;
     private String overrideFreeze;
+    private String from;
 
     @DataBoundConstructor
     public PromoteImageStep(String image, String to) {
-        this.image = image;
+        this.image = BakeImageStep.blank(image);
         this.to = to;
     }
 
-    /** The image, pinned: {@code registry/repository@sha256:...} (a tag only with {@code resolveTag: true}). */
+    /**
+     * The image, pinned: {@code registry/repository@sha256:...} (a tag only with {@code resolveTag: true}); null to
+     * take the digest live in the environment's upstream environment (see {@link #getFrom()}).
+     */
     public String getImage() {
         return image;
     }
@@ -98,10 +102,27 @@ public final class PromoteImageStep extends Step {
         this.overrideFreeze = BakeImageStep.blank(overrideFreeze);
     }
 
+    /**
+     * Without an image: the upstream environment whose live digest to take ({@code from: 'staging'}); needed only
+     * when the environment takes digests from several.
+     */
+    public String getFrom() {
+        return from;
+    }
+
+    @DataBoundSetter
+    public void setFrom(String from) {
+        this.from = BakeImageStep.blank(from);
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        if (image == null || image.isBlank() || to == null || to.isBlank()) {
+        String pinned = image;
+        if (to == null || to.isBlank()) {
             throw new AbortException(Messages.PromoteImageStep_Required());
+        }
+        if (pinned != null && from != null) {
+            throw new AbortException(Messages.PromoteImageStep_ImageAndFrom(from));
         }
         if (overrideFreeze != null) {
             Run<?, ?> run = context.get(Run.class);
@@ -111,8 +132,8 @@ public final class PromoteImageStep extends Step {
                         DeliveryPermissions.OVERRIDE_FREEZE.name));
             }
         }
-        return new PromotionExecution(context, new Operation(Action.PROMOTE, image.strip(), to.strip(),
-                config(strategy), resolveTag, null, null, approvers, overrideFreeze));
+        return new PromotionExecution(context, new Operation(Action.PROMOTE, pinned, to.strip(),
+                config(strategy), resolveTag, null, null, approvers, overrideFreeze, from));
     }
 
     /** The strategy argument as the engine's record; a wrong value fails the step saying which. */
@@ -161,6 +182,9 @@ public final class PromoteImageStep extends Step {
         public FormValidation doCheckImage(@AncestorInPath Item item, @QueryParameter String value,
                 @QueryParameter boolean resolveTag) {
             checkConfigure(item);
+            if (value == null || value.isBlank()) {
+                return FormValidation.ok(Messages.PromoteImageStep_NoImage());
+            }
             // a tag is what the step refuses at run time, unless resolveTag says to resolve it once
             return checkImage(value, !resolveTag);
         }
@@ -182,8 +206,12 @@ public final class PromoteImageStep extends Step {
             String image = shortImage(namedArgs.get("image"));
             Object to = namedArgs.get("to");
             String strategy = strategyName(namedArgs.get("strategy"));
-            if (image == null || !(to instanceof String)) {
+            if (!(to instanceof String)) {
                 return null;
+            }
+            if (image == null) {
+                Object from = namedArgs.get("from");
+                image = Messages.PromoteImageStep_LiveIn(from instanceof String f ? f : Messages.PromoteImageStep_Upstream());
             }
             return image + " to " + to + (strategy == null ? "" : " (" + strategy + ")");
         }

@@ -100,7 +100,7 @@ public final class RollbackImageStep extends Step {
             }
         }
         return new PromotionExecution(context, new Operation(Action.ROLLBACK, null, environment.strip(),
-                PromoteImageStep.config(strategy), false, target, force, approvers, null));
+                PromoteImageStep.config(strategy), false, target, force, approvers, null, null));
     }
 
     @Extension

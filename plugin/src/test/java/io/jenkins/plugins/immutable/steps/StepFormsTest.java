@@ -108,6 +108,12 @@ public class StepFormsTest {
 
         new SnippetizerTester(r).assertParseStep(canary, "promoteImage image: '" + IMAGE + "', to: 'prod',"
                 + " approvers: 'release-managers', strategy: canary(steps: [5, 25, 50], analysis: 'default')");
+
+        // a variant of production taking what one of its upstream environments serves: no image
+        PromoteImageStep live = new PromoteImageStep(null, "prod-eu");
+        live.setFrom("hotfix");
+        r.assertEqualDataBoundBeans(live, new StepConfigTester(r).configRoundTrip(live));
+        new SnippetizerTester(r).assertRoundTrip(live, "promoteImage from: 'hotfix', to: 'prod-eu'");
     }
 
     @Test
