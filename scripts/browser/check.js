@@ -394,6 +394,25 @@ async function run(context, password) {
       "prod " + (prod ? prod.live : "missing") + ", version 2 " + version2);
   });
 
+  await visit(context, "delivery", base + "delivery/", "jenkins-delivery.png", async (page) => {
+    const t0 = Date.now();
+    for (;;) {
+      await page.waitForLoadState("load").catch(() => {});
+      const reading = await page.$("[data-immutable-reading]").catch(() => "navigating");
+      if (reading === null) break;
+      if (Date.now() - t0 > 90000) throw new Error("the Delivery page still measures after 90 s");
+      await sleep(1000);
+    }
+    const charts = await page.$$(".immutable-canary-chart");
+    if (charts.length === 0) throw new Error("no chart on the Delivery page");
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".immutable-canary-chart canvas").length >= n, charts.length, { timeout: 20000 });
+    await sleep(1500); // echarts' first animation
+    const rows = await page.$$eval(".immutable-delivery-table tbody tr", (trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, " ").trim()));
+    fact("the Delivery page has a row for prod", rows.some((r) => /^prod\b/.test(r)), rows.join(" | "));
+    fact("the Delivery page draws its charts", true, charts.length + " chart(s) with a canvas");
+  });
+
   await visit(context, "configure", base + "manage/configure", "jenkins-configure.png", Object.assign(async (page) => {
     const save = await page.$("button[name=Submit], #bottom-sticker button.jenkins-button--primary");
     const saveText = save ? (await save.innerText()).trim() : "";

@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.model.RootAction;
 import io.jenkins.plugins.immutable.metrics.Bucket;
 import io.jenkins.plugins.immutable.metrics.DeliveryMetrics;
+import io.jenkins.plugins.immutable.metrics.DoraKeys;
 import io.jenkins.plugins.immutable.metrics.DurationStats;
 import io.jenkins.plugins.immutable.metrics.EnvironmentMetrics;
 import io.jenkins.plugins.immutable.metrics.Figures;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
@@ -32,7 +35,8 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * The Delivery page at the root: how delivery went over the last days, from the ledgers (success rate, time to roll
- * back, canary pass rate, time to recover, the four keys), charts over time, and which digest runs where. Its data is
+ * back, canary pass rate, drift incidents, time to recover), the four keys in production, what the live images carry
+ * (provenance coverage, vulnerability density), charts over time, and which digest runs where. Its data is
  * also at {@code delivery/metrics.json} and, for Prometheus, {@code delivery/metrics} (OpenMetrics). Read permission.
  */
 @Extension
@@ -110,6 +114,55 @@ public final class DeliveryAction implements RootAction, StaplerProxy {
         }
         rows.add(new Row(Messages.DeliveryAction_Overall(), m.overall(), null));
         return rows;
+    }
+
+    /**
+     * The four keys, read in production (the promotion graph's leaves taken together): one line each, label then
+     * figure; empty without metrics.
+     */
+    public Map<String, String> getFourKeys() {
+        DeliveryMetrics m = getMetrics();
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (m == null || m.dora() == null) {
+            return keys;
+        }
+        DoraKeys d = m.dora();
+        keys.put(Messages.DeliveryAction_DeploymentFrequency(), d.deploymentsPerDay() == null ? "\u2014"
+                : Messages.DeliveryAction_PerDay(String.format(Locale.ROOT, "%.2f", d.deploymentsPerDay())));
+        keys.put(Messages.DeliveryAction_LeadTime(), duration(d.leadTime()));
+        keys.put(Messages.DeliveryAction_ChangeFailureRate(), percent(d.changeFailureRate()));
+        keys.put(Messages.DeliveryAction_TimeToRestore(), duration(d.timeToRestore()));
+        return keys;
+    }
+
+    /** Where the four keys are read: "prod", or "prod, prod-acme" for a graph with variants of production. */
+    public String getProduction() {
+        DeliveryMetrics m = getMetrics();
+        return m == null || m.dora() == null ? null : String.join(", ", m.dora().environments());
+    }
+
+    /**
+     * What the live images carry now: M6, the share of live digests with verified provenance; M7, the weighted
+     * findings per scanned live digest. Label then figure, or why it is not measured.
+     */
+    public Map<String, String> getLiveImages() {
+        DeliveryMetrics m = getMetrics();
+        Map<String, String> fleet = new LinkedHashMap<>();
+        if (m == null) {
+            return fleet;
+        }
+        if (!m.attestationsChecked()) {
+            fleet.put(Messages.DeliveryAction_ProvenanceCoverage(), Messages.DeliveryAction_NoTrustedKeys());
+            fleet.put(Messages.DeliveryAction_VulnerabilityDensity(), Messages.DeliveryAction_NoTrustedKeys());
+        } else {
+            fleet.put(Messages.DeliveryAction_ProvenanceCoverage(), Messages.DeliveryAction_Coverage(
+                    percent(m.provenanceCoverage()), m.liveDigestsWithProvenance(), m.liveDigests()));
+            fleet.put(Messages.DeliveryAction_VulnerabilityDensity(), m.vulnerabilityDensity() == null
+                    ? Messages.DeliveryAction_NoneScanned(m.liveDigests())
+                    : Messages.DeliveryAction_Density(String.format(Locale.ROOT, "%.1f", m.vulnerabilityDensity()),
+                            m.liveDigestsScanned()));
+        }
+        return fleet;
     }
 
     /** Which digest is live where, and since when. */
@@ -236,6 +289,7 @@ public final class DeliveryAction implements RootAction, StaplerProxy {
 
     /** One environment's figures as the page shows them. */
     public static final class Row {
+        private static final Pattern RUN_URL = Pattern.compile("(.*/job/[^/]+/)\\d+/?");
         private final String name;
         private final Figures f;
         private final LiveImage live;
@@ -299,6 +353,19 @@ public final class DeliveryAction implements RootAction, StaplerProxy {
 
         public String getLiveSince() {
             return live == null || live.since() == null ? null : live.since().toString();
+        }
+
+        /**
+         * The Environments page of the job whose run made the live digest live ({@code .../job/release/12/} gives
+         * {@code .../job/release/immutable-environments/}); null when it was not a Jenkins run.
+         */
+        public String getEnvironmentsPage() {
+            String run = getLiveRun();
+            if (run == null) {
+                return null;
+            }
+            Matcher m = RUN_URL.matcher(run);
+            return m.matches() ? m.group(1) + "immutable-environments/" : null;
         }
 
         /** The run that made the live digest live, when it was a Jenkins run. */

@@ -102,6 +102,10 @@ public class DeliveryActionTest {
         String text = page.asNormalizedText();
         assertTrue(text, text.contains("prod") && text.contains("All environments"));
         assertTrue(text, text.contains("66.7%")); // 2 of 3 promotions deployed
+        assertTrue(text, text.contains("The four keys, in production (prod)"));
+        assertTrue(text, text.contains("Deployment frequency") && text.contains("Time to restore service"));
+        // no trusted key is configured here, so the attestations of the live images are not read
+        assertTrue(text, text.contains("Provenance coverage (M6)\tnot measured: no trusted key"));
         assertEquals("two charts are drawn from the page's data", 2,
                 page.querySelectorAll(".immutable-canary-chart").size());
     }
