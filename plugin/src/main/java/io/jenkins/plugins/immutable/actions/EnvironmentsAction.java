@@ -19,6 +19,7 @@ import io.jenkins.plugins.immutable.config.Wiring;
 import io.jenkins.plugins.immutable.deploy.DriftReport;
 import io.jenkins.plugins.immutable.freeze.FreezeState;
 import io.jenkins.plugins.immutable.freeze.WindowState;
+import io.jenkins.plugins.immutable.ledger.DriftRecord;
 import io.jenkins.plugins.immutable.ledger.LedgerEntry;
 import io.jenkins.plugins.immutable.ledger.LedgerHistory;
 import io.jenkins.plugins.immutable.ledger.LedgerJournal;
@@ -103,7 +104,9 @@ public final class EnvironmentsAction implements Action {
         RescanReport rescan = RescanTask.get().getLastReport();
         List<EnvironmentRow> withDrift = new ArrayList<>();
         for (EnvironmentRow r : rows) {
-            withDrift.add(r.withDrift(drift.get(r.name)).rescanned(riskOf(rescan, r)));
+            // a check run from this page since the ledgers were read; else the ledger's last recorded one
+            DriftRow checked = drift.get(r.name);
+            withDrift.add((checked == null ? r : r.withDrift(checked)).rescanned(riskOf(rescan, r)));
         }
         return withDrift;
     }
@@ -253,10 +256,28 @@ public final class EnvironmentsAction implements Action {
                     live.map(x -> x.digest().toString()).orElse(null),
                     live.map(x -> where.repository().digest(x.digest()).toString()).orElse(null),
                     live.map(x -> x.time().toString()).orElse(null), live.map(LedgerEntry::actor).orElse(null),
-                    all.size(), deployment, entries, null, null).closed(freeze.frozen(), promotions);
+                    all.size(), deployment, entries, null, recordedDrift(history, live)).closed(freeze.frozen(),
+                    promotions);
         } catch (EngineException x) {
             return EnvironmentRow.problem(e.name(), where.repository().toString(), x.getMessage());
         }
+    }
+
+    /**
+     * The last drift check recorded in the ledger (by this page, {@code immutable drift} or another Jenkins), when it
+     * was made against what is live now; null when none was, or a promotion or rollback came after it.
+     */
+    private static DriftRow recordedDrift(LedgerHistory history, Optional<LedgerEntry> live) {
+        return history.lastObservation(io.jenkins.plugins.immutable.ledger.Action.DRIFT)
+                .filter(o -> live.isPresent() && o.sequence() > live.get().sequence())
+                .filter(o -> o.observation() instanceof DriftRecord)
+                .map(o -> {
+                    DriftRecord d = (DriftRecord) o.observation();
+                    return new DriftRow(d.clean(), Messages.EnvironmentsAction_DriftRecorded(d.summary(), o.time(),
+                            o.actor()), d.differences().stream().map(x -> x.subject() + ": " + x.detail()).toList(),
+                            o.time().toEpochMilli());
+                })
+                .orElse(null);
     }
 
     /**
